@@ -1,0 +1,108 @@
+package org.tdxemu.emulator.module;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tdxemu.emulator.platform.Hardware;
+import org.tdxemu.emulator.platform.KeyIdPartitioning;
+import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.seamcall.memory.Range;
+import org.tdxemu.seamcall.status.StatusCode;
+
+/**
+ * Everything the leaves share: the platform, the build settings, host memory, and the module's
+ * global state (module-abi.md §2.2). Fields that leaves running without the global lock read are
+ * published through the volatile {@link #state}: they are written before the state transition
+ * that makes them reachable.
+ */
+final class ModuleContext {
+
+    /** MAX_PKGS: package IDs the module can track. */
+    static final int MAX_PACKAGES = 8;
+
+    final Platform platform;
+    final ModuleSettings settings;
+    final ModuleVersion version;
+    final ModuleMemory memory;
+    final Hardware hardware;
+    final SharexLock globalLock = new SharexLock();
+    final LogicalProcessor[] lps;
+    final KeyOwnerTable kot;
+
+    volatile SysState state = SysState.SYSINIT_PENDING;
+    /** {@code num_of_lps} and {@code num_of_pkgs}, from MCHECK at SYS.INIT. */
+    int lpCount;
+    int packageCount;
+    final AtomicInteger initializedLps = new AtomicInteger();
+    final AtomicInteger configuredPackages = new AtomicInteger();
+    /** {@code pkg_config_bitmap}, one bit per package ID. */
+    final AtomicInteger packageBitmap = new AtomicInteger();
+    /** The global private KeyID, from TDH.SYS.CONFIG's R8. */
+    volatile int hkid;
+    /** SEAMRR, latched at SYS.INIT. */
+    Range seamrr = new Range(0, 0);
+
+    /** {@code tdmr_table}; the first {@link #tdmrCount} entries are in use once CONFIG succeeded. */
+    final TdmrEntry[] tdmrTable = new TdmrEntry[ModuleSettings.TABLE_TDMRS];
+    volatile int tdmrCount;
+
+    ModuleContext(Platform platform, ModuleSettings settings, ModuleMemory memory, Hardware hardware) {
+        this.platform = platform;
+        this.settings = settings;
+        this.version = settings.version();
+        this.memory = memory;
+        this.hardware = hardware;
+        this.lps = new LogicalProcessor[platform.lpCount()];
+        for (int i = 0; i < lps.length; i++) {
+            lps[i] = new LogicalProcessor(i, platform.cpus().get(i).packageId());
+        }
+        this.kot = new KeyOwnerTable(1 << platform.keyIds().keyIdBits());
+    }
+
+    KeyIdPartitioning keyIds() {
+        return platform.keyIds();
+    }
+
+    long hkidMask() {
+        return keyIds().hkidMask();
+    }
+
+    /** The status of a failed RDRAND in SYS.INIT and LP.INIT. */
+    long entropyFailure() {
+        return version.reportsEntropyAsSysBusy() ? StatusCode.TDX_SYS_BUSY.value()
+                : StatusCode.TDX_RND_NO_ENTROPY.value();
+    }
+
+    /**
+     * The shared-HPA check for host-supplied buffers (module-abi.md §2.5): aligned to
+     * {@code size} (HKID bits included), below 2^52, clear of SEAMRR once the HKID bits are
+     * dropped, and with an HKID below the private range.
+     */
+    boolean isSharedHpa(long pa, long size) {
+        if ((pa & (size - 1)) != 0) {
+            return false;
+        }
+        if (pa >>> KeyIdPartitioning.MAX_PA != 0) {
+            return false;
+        }
+        long physical = pa & ~hkidMask();
+        if (!seamrr.isEmpty() && Range.ofSize(physical, size).overlaps(seamrr)) {
+            return false;
+        }
+        long hkidOfPa = (pa & hkidMask()) >>> keyIds().hkidStartBit();
+        return hkidOfPa < keyIds().privateHkidMin();
+    }
+
+    /** Whether a physical address is below 2^52 and carries no HKID bits. */
+    boolean isPlainPhysical(long pa) {
+        return pa >>> KeyIdPartitioning.MAX_PA == 0 && (pa & hkidMask()) == 0;
+    }
+
+    /** Whether any LP other than {@code self} is inside a SEAMCALL. */
+    boolean anotherLpBusy(LogicalProcessor self) {
+        for (LogicalProcessor lp : lps) {
+            if (lp != self && lp.busy) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,58 @@
+package org.tdxemu.emulator.module;
+
+/**
+ * What a module build reports about itself and the limits it imposes (module-abi.md §5.1, §6.2).
+ * The defaults are the reference's values; the build identity (date, number) is not in the
+ * reference and is an arbitrary, fixed choice.
+ *
+ * @param tdxFeatures0 TDX_FEATURES0; bit 18 is NO_RBP_MOD, without which current Linux refuses
+ *                     the module
+ * @param moduleHv     the handoff version this module writes (TDH.SYS.SHUTDOWN's RCX upper bound)
+ */
+public record ModuleSettings(ModuleVersion version, int maxTdmrs, int maxReservedPerTdmr, int pamt4kEntrySize,
+                             int pamt2mEntrySize, int pamt1gEntrySize, long tdxFeatures0, int majorVersion,
+                             int minorVersion, int updateVersion, int internalVersion, long buildDate, int buildNum,
+                             int moduleHv, int minUpdateHv, boolean noDowngrade) {
+
+    /** TDX_FEATURES0 bit 18: the module does not clobber RBP. */
+    public static final long FEATURES0_NO_RBP_MOD = 1L << 18;
+    /** The module's internal TDMR table and reserved-area array sizes. */
+    public static final int TABLE_TDMRS = 64;
+    public static final int TABLE_RESERVED_AREAS = 16;
+
+    public ModuleSettings {
+        if (maxTdmrs < 1 || maxTdmrs > TABLE_TDMRS) {
+            throw new IllegalArgumentException("max TDMRs must be 1 to " + TABLE_TDMRS + ": " + maxTdmrs);
+        }
+        if (maxReservedPerTdmr < 1 || maxReservedPerTdmr > TABLE_RESERVED_AREAS) {
+            throw new IllegalArgumentException("max reserved areas per TDMR must be 1 to " + TABLE_RESERVED_AREAS
+                    + ": " + maxReservedPerTdmr);
+        }
+        for (int size : new int[] {pamt4kEntrySize, pamt2mEntrySize, pamt1gEntrySize}) {
+            if (size < 1 || size > 0xFFFF) {
+                throw new IllegalArgumentException("PAMT entry size must be 1 to 65535 bytes: " + size);
+            }
+        }
+    }
+
+    /** The reference's values for a personality: 64 TDMRs, 16 reserved areas, 16-byte PAMT entries. */
+    public static ModuleSettings defaults(ModuleVersion version) {
+        return switch (version) {
+            case V1_0 -> new ModuleSettings(version, 64, 16, 16, 16, 16, 0, 1, 0, 0, 0, 20210913, 208, 0, 0, false);
+            case V1_5 -> new ModuleSettings(version, 64, 16, 16, 16, 16, 0x1F0EBFL, 1, 5, 5, 0, 20240305, 744, 0, 0,
+                    false);
+        };
+    }
+
+    public ModuleSettings withLimits(int maxTdmrs, int maxReservedPerTdmr, int pamtEntrySize) {
+        return new ModuleSettings(version, maxTdmrs, maxReservedPerTdmr, pamtEntrySize, pamtEntrySize, pamtEntrySize,
+                tdxFeatures0, majorVersion, minorVersion, updateVersion, internalVersion, buildDate, buildNum, moduleHv,
+                minUpdateHv, noDowngrade);
+    }
+
+    public ModuleSettings withTdxFeatures0(long features) {
+        return new ModuleSettings(version, maxTdmrs, maxReservedPerTdmr, pamt4kEntrySize, pamt2mEntrySize,
+                pamt1gEntrySize, features, majorVersion, minorVersion, updateVersion, internalVersion, buildDate,
+                buildNum, moduleHv, minUpdateHv, noDowngrade);
+    }
+}
