@@ -3,6 +3,7 @@ package org.tdxemu.emulator.module;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,11 +65,11 @@ public final class TdxModule implements Seamcall {
     /** The leaves the dispatcher lets through before SYS_READY (module-abi.md §1.2 step 3). */
     private static Set<Leaf> allowedBeforeReady(ModuleVersion version) {
         if (version.hasMetadataLeaves()) {
-            return Set.of(Leaf.TDH_SYS_INFO, Leaf.TDH_SYS_RD, Leaf.TDH_SYS_RDALL, Leaf.TDH_SYS_INIT,
+            return EnumSet.of(Leaf.TDH_SYS_INFO, Leaf.TDH_SYS_RD, Leaf.TDH_SYS_RDALL, Leaf.TDH_SYS_INIT,
                     Leaf.TDH_SYS_LP_INIT, Leaf.TDH_SYS_CONFIG, Leaf.TDH_SYS_KEY_CONFIG, Leaf.TDH_SYS_LP_SHUTDOWN,
                     Leaf.TDH_SYS_UPDATE);
         }
-        return Set.of(Leaf.TDH_SYS_INFO, Leaf.TDH_SYS_INIT, Leaf.TDH_SYS_LP_INIT, Leaf.TDH_SYS_CONFIG,
+        return EnumSet.of(Leaf.TDH_SYS_INFO, Leaf.TDH_SYS_INIT, Leaf.TDH_SYS_LP_INIT, Leaf.TDH_SYS_CONFIG,
                 Leaf.TDH_SYS_KEY_CONFIG, Leaf.TDH_SYS_LP_SHUTDOWN);
     }
 
@@ -118,7 +119,7 @@ public final class TdxModule implements Seamcall {
         if (state == SysState.SYS_SHUTDOWN && leaf != Leaf.TDH_SYS_LP_SHUTDOWN) {
             return StatusCode.TDX_SYS_SHUTDOWN.value();
         }
-        if (state != SysState.SYS_READY && !allowedBeforeReady.contains(leaf)) {
+        if (state != SysState.SYS_READY && (leaf == null || !allowedBeforeReady.contains(leaf))) {
             return StatusCode.TDX_SYS_NOT_READY.value();
         }
         LeafHandler handler = leaf == null ? null : handlers.get(leaf);
