@@ -48,6 +48,7 @@ public final class TdxModule implements Seamcall {
 
     private static Map<Leaf, LeafHandler> handlersOf(ModuleVersion version) {
         Map<Leaf, LeafHandler> h = new EnumMap<>(Leaf.class);
+        h.put(Leaf.TDH_SYS_INFO, new SysInfo());
         h.put(Leaf.TDH_SYS_INIT, new SysInit());
         h.put(Leaf.TDH_SYS_LP_INIT, new SysLpInit());
         h.put(Leaf.TDH_SYS_KEY_CONFIG, new SysKeyConfig());
