@@ -57,6 +57,7 @@ public final class TdxModule implements Seamcall {
             h.put(Leaf.TDH_SYS_SHUTDOWN, new SysShutdown());
         }
         if (version.hasMetadataLeaves()) {
+            h.put(Leaf.TDH_SYS_RD, new SysRd());
             h.put(Leaf.TDH_SYS_UPDATE, new SysUpdate());
         }
         return h;

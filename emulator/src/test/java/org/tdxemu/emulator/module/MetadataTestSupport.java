@@ -43,6 +43,28 @@ final class MetadataTestSupport implements AutoCloseable {
     static final ModuleSettings SETTINGS_1_5 = new ModuleSettings(ModuleVersion.V1_5, 48, 12, 16, 32, 64,
             0x1F0EBFL, 1, 5, 5, 3, 20240305, 744, 2, 1, true);
 
+    /** {leaf, subleaf, EAX, EBX, ECX, EDX}: the 1.5.05 module's configurable leaves, CONFIG_DIRECT bits. */
+    static final int[][] CPUID_CONFIGS_1_5 = {
+        {0x1, -1, 0x0FFF3FFF, 0x00FF0000, 0, 0},
+        {0x4, 0, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
+        {0x4, 1, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
+        {0x4, 2, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
+        {0x4, 3, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0x7},
+        {0x7, 0, 0, 0, 0, 0},
+        {0x7, 1, 0, 0, 0, 0},
+        {0xA, -1, 0, 0, 0, 0},
+        {0x1C, -1, 0, 0, 0, 0},
+        {0x80000008, -1, 0xFF, 0, 0, 0},
+        {0x7, 2, 0, 0, 0, 0},
+        {0x23, 0, 0, 0, 0, 0},
+        {0x1F, 0, 0x1F, 0xFFFF, 0xFFFF, 0},
+        {0x1F, 1, 0x1F, 0xFFFF, 0xFFFF, 0},
+        {0x1F, 2, 0x1F, 0xFFFF, 0xFFFF, 0},
+        {0x1F, 3, 0x1F, 0xFFFF, 0xFFFF, 0},
+        {0x1F, 4, 0x1F, 0xFFFF, 0xFFFF, 0},
+        {0x1F, 5, 0x1F, 0xFFFF, 0xFFFF, 0},
+    };
+
     final SparseHostMemory memory;
     final TdxModule module;
 

@@ -38,28 +38,7 @@ class SysInfoTest {
     private static final long SHARED_HKID_BITS = 5L << 46;
     private static final Range SEAMRR = new Range(0x7800_0000L, 0x8000_0000L);
 
-    /** {leaf, subleaf, EAX, EBX, ECX, EDX}: the 1.5.05 module's configurable leaves, CONFIG_DIRECT bits. */
-    private static final int[][] CPUID_CONFIGS_1_5 = {
-        {0x1, -1, 0x0FFF3FFF, 0x00FF0000, 0, 0},
-        {0x4, 0, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
-        {0x4, 1, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
-        {0x4, 2, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFB},
-        {0x4, 3, 0xFFFFC3FF, 0xFFFFF000, 0xFFFFFFFF, 0x7},
-        {0x7, 0, 0, 0, 0, 0},
-        {0x7, 1, 0, 0, 0, 0},
-        {0xA, -1, 0, 0, 0, 0},
-        {0x1C, -1, 0, 0, 0, 0},
-        {0x80000008, -1, 0xFF, 0, 0, 0},
-        {0x7, 2, 0, 0, 0, 0},
-        {0x23, 0, 0, 0, 0, 0},
-        {0x1F, 0, 0x1F, 0xFFFF, 0xFFFF, 0},
-        {0x1F, 1, 0x1F, 0xFFFF, 0xFFFF, 0},
-        {0x1F, 2, 0x1F, 0xFFFF, 0xFFFF, 0},
-        {0x1F, 3, 0x1F, 0xFFFF, 0xFFFF, 0},
-        {0x1F, 4, 0x1F, 0xFFFF, 0xFFFF, 0},
-        {0x1F, 5, 0x1F, 0xFFFF, 0xFFFF, 0},
-    };
-
+    /** {leaf, subleaf, EAX, EBX, ECX, EDX}: the 1.0 module's configurable leaves, CONFIG_DIRECT bits. */
     private static final int[][] CPUID_CONFIGS_1_0 = {
         {0x1, -1, 0, 0x00FF0000, 0, 0},
         {0x4, 0, 0xFFFFFFFF, 0xFFFFF000, 0xFFFFFFFF, 0xFFFFFFFF},
@@ -114,7 +93,7 @@ class SysInfoTest {
         expected.putShort(32, (short) 48).putShort(34, (short) 12).putShort(36, (short) 16);
         expected.putShort(48, (short) 24576).putShort(52, (short) 24576);
         expected.putLong(64, 0x8000000070000001L).putLong(72, 0).putLong(80, 0x6DBE7L).putLong(88, 0x3L);
-        putCpuidConfigs(expected, CPUID_CONFIGS_1_5);
+        putCpuidConfigs(expected, MetadataTestSupport.CPUID_CONFIGS_1_5);
 
         try (MetadataTestSupport s = new MetadataTestSupport(SETTINGS_1_5).initialized()) {
             scribbleBuffers(s);
