@@ -58,6 +58,7 @@ public final class TdxModule implements Seamcall {
         }
         if (version.hasMetadataLeaves()) {
             h.put(Leaf.TDH_SYS_RD, new SysRd());
+            h.put(Leaf.TDH_SYS_RDALL, new SysRdAll());
             h.put(Leaf.TDH_SYS_UPDATE, new SysUpdate());
         }
         return h;
