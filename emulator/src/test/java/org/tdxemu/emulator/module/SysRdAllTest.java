@@ -168,10 +168,9 @@ class SysRdAllTest {
     }
 
     /**
-     * Cut into pages from the smallest that holds the largest field up to 4 KiB, the dump
-     * overflows, resumes where R8 says, and its pages together are the RD walk. Everything in a
-     * list is a multiple of 8 bytes, so one odd size stands for the sizes between; every multiple
-     * of 8 is tried up to 512 bytes, where pages end inside most sequences, then every 64th.
+     * Cut into pages of every size from the smallest that holds the largest field up to 4 KiB, the
+     * dump overflows, resumes where R8 says, and its pages together are the RD walk. Everything in
+     * a list is a multiple of 8 bytes, so sizes step by 8 and one odd size stands for the rest.
      */
     @Test
     void pagesOfAnySizeResumeIntoExactlyTheRdWalk() {
@@ -179,7 +178,7 @@ class SysRdAllTest {
             List<ReadElement> walk = withoutNonArch(s.walk());
             GlobalMetadata metadata = s.module.context().metadata;
             List<Integer> sizes = new ArrayList<>(List.of(MetadataListDump.MIN_BUFFER_BYTES + 5));
-            for (int size = MetadataListDump.MIN_BUFFER_BYTES; size <= PAGE; size += size < 512 ? 8 : 64) {
+            for (int size = MetadataListDump.MIN_BUFFER_BYTES; size <= PAGE; size += 8) {
                 sizes.add(size);
             }
             for (int size : sizes) {
@@ -190,8 +189,7 @@ class SysRdAllTest {
                     GlobalMetadata.Element start = metadata.find(new FieldId(next)).orElseThrow();
                     page = MetadataListDump.dump(metadata, start, size);
                     assertTrue(page.list().length <= size, "a page of " + size + " bytes");
-                    s.memory.write(LIST_PA, page.list());
-                    dumped.addAll(elementsOf(MetadataList.at(s.memory, LIST_PA).sequences()));
+                    dumped.addAll(elementsOf(MetadataList.sequencesOf(page.list())));
                     next = page.nextFieldId();
                     assertStatus(next == FieldId.NULL ? StatusCode.TDX_SUCCESS.value()
                             : StatusCode.TDX_METADATA_LIST_OVERFLOW.value(), page.status());
@@ -210,14 +208,12 @@ class SysRdAllTest {
 
             assertStatus(StatusCode.TDX_METADATA_LIST_OVERFLOW.value(), page.status());
             assertEquals(0x8800000200000001L, page.nextFieldId());
-            s.memory.write(LIST_PA, page.list());
-            List<MetadataList.Sequence> sequences = MetadataList.at(s.memory, LIST_PA).sequences();
+            List<MetadataList.Sequence> sequences = MetadataList.sequencesOf(page.list());
             assertEquals(0x0800000200000000L, sequences.get(1).header().raw());
 
             MetadataListDump.Page resumed = MetadataListDump.dump(metadata,
                     metadata.find(new FieldId(page.nextFieldId())).orElseThrow(), PAGE);
-            s.memory.write(LIST_PA, resumed.list());
-            assertEquals(0x8800000200000001L, MetadataList.at(s.memory, LIST_PA).sequences().get(0).header().raw());
+            assertEquals(0x8800000200000001L, MetadataList.sequencesOf(resumed.list()).get(0).header().raw());
         }
     }
 

@@ -1,5 +1,7 @@
 package org.tdxemu.seamcall.layout;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
@@ -71,27 +73,48 @@ public final class MetadataList {
         return memory.read32(pa + RESERVED);
     }
 
-    /**
-     * The sequences the header announces, each sized by its own header. A list whose sequences do
-     * not end exactly at LIST_BUFF_SIZE is malformed, and says so.
-     */
+    /** The sequences the header announces, read from memory in one go. */
     public List<Sequence> sequences() {
-        List<Sequence> sequences = new ArrayList<>();
-        long offset = HEADER_BYTES;
-        for (int s = 0; s < numSequences(); s++) {
-            FieldId header = new FieldId(memory.read64(pa + offset));
-            int count = (header.lastElementInField() + 1) * (header.lastFieldInSequence() + 1);
-            List<Long> elements = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                elements.add(memory.read64(pa + offset + SEQUENCE_HEADER_BYTES + (long) i * ELEMENT_BYTES));
-            }
-            Sequence sequence = new Sequence(header, elements);
-            sequences.add(sequence);
-            offset += sequence.bytes();
+        return sequencesOf(memory.read(pa, listBuffSize()));
+    }
+
+    /**
+     * The sequences of a list already copied out of memory, from its list header on, each sized by
+     * its own header. A list whose sequences do not end exactly at LIST_BUFF_SIZE is malformed, and
+     * says so.
+     */
+    public static List<Sequence> sequencesOf(byte[] list) {
+        ByteBuffer bytes = ByteBuffer.wrap(list).order(ByteOrder.LITTLE_ENDIAN);
+        int listBuffSize = Short.toUnsignedInt(bytes.getShort(LIST_BUFF_SIZE));
+        int numSequences = Short.toUnsignedInt(bytes.getShort(NUM_SEQUENCES));
+        if (listBuffSize > list.length) {
+            throw new IllegalArgumentException("LIST_BUFF_SIZE is " + listBuffSize + ", but the list has "
+                    + list.length + " bytes");
         }
-        if (offset != listBuffSize()) {
-            throw new IllegalStateException(numSequences() + " sequences end at byte " + offset
-                    + ", but LIST_BUFF_SIZE is " + listBuffSize());
+        List<Sequence> sequences = new ArrayList<>();
+        int offset = HEADER_BYTES;
+        for (int s = 0; s < numSequences; s++) {
+            if (offset + SEQUENCE_HEADER_BYTES > listBuffSize) {
+                throw new IllegalStateException("sequence " + s + " of " + numSequences + " would start at byte "
+                        + offset + ", past LIST_BUFF_SIZE " + listBuffSize);
+            }
+            FieldId header = new FieldId(bytes.getLong(offset));
+            long count = (long) (header.lastElementInField() + 1) * (header.lastFieldInSequence() + 1);
+            long end = offset + SEQUENCE_HEADER_BYTES + count * ELEMENT_BYTES;
+            if (end > listBuffSize) {
+                throw new IllegalStateException("sequence " + s + " at byte " + offset + " ends at byte " + end
+                        + ", past LIST_BUFF_SIZE " + listBuffSize);
+            }
+            List<Long> elements = new ArrayList<>((int) count);
+            for (int i = 0; i < count; i++) {
+                elements.add(bytes.getLong(offset + SEQUENCE_HEADER_BYTES + i * ELEMENT_BYTES));
+            }
+            sequences.add(new Sequence(header, elements));
+            offset = (int) end;
+        }
+        if (offset != listBuffSize) {
+            throw new IllegalStateException(numSequences + " sequences end at byte " + offset
+                    + ", but LIST_BUFF_SIZE is " + listBuffSize);
         }
         return sequences;
     }

@@ -41,14 +41,29 @@ class MetadataListTest {
         assertEquals(40, cpuidValues.bytes());
     }
 
-    @Test
-    void aListWhoseSequencesOverrunItsSizeIsMalformed() {
-        memory.write16(BASE, 8);
+    /** One sequence of one element (24 bytes) under a list header that claims {@code listBuffSize}. */
+    private String malformation(int listBuffSize) {
+        memory.write16(BASE, listBuffSize);
         memory.write16(BASE + 2, 1);
         memory.write64(BASE + 8, 0x0000000200000000L);
+        return assertThrows(IllegalStateException.class, () -> MetadataList.at(memory, BASE).sequences())
+                .getMessage();
+    }
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> MetadataList.at(memory, BASE).sequences());
-        assertEquals("1 sequences end at byte 24, but LIST_BUFF_SIZE is 8", e.getMessage());
+    @Test
+    void aListWhoseSequencesDoNotEndAtItsSizeIsMalformed() {
+        assertEquals("sequence 0 at byte 8 ends at byte 24, past LIST_BUFF_SIZE 16", malformation(16));
+        assertEquals("1 sequences end at byte 24, but LIST_BUFF_SIZE is 32", malformation(32));
+    }
+
+    @Test
+    void aCopiedListParsesAsTheListInMemory() {
+        memory.write16(BASE, 24);
+        memory.write16(BASE + 2, 1);
+        memory.write64(BASE + 8, 0x0000000200000000L);
+        memory.write64(BASE + 16, 2);
+
+        assertEquals(MetadataList.at(memory, BASE).sequences(), MetadataList.sequencesOf(memory.snapshot(BASE, 24)));
+        assertThrows(IllegalArgumentException.class, () -> MetadataList.sequencesOf(memory.snapshot(BASE, 16)));
     }
 }
