@@ -105,8 +105,12 @@ final class MetadataTestSupport implements AutoCloseable {
 
     /** TDH.SYS.RD of {@code fieldId} on CPU 0; the registers as the call left them. */
     RegisterFile sysRd(long fieldId) {
+        return sysRd(0, fieldId);
+    }
+
+    RegisterFile sysRd(int cpu, long fieldId) {
         RegisterFile registers = new RegisterFile().set(Gpr.RDX, fieldId);
-        call(0, Leaf.TDH_SYS_RD, registers);
+        call(cpu, Leaf.TDH_SYS_RD, registers);
         return registers;
     }
 
@@ -116,12 +120,16 @@ final class MetadataTestSupport implements AutoCloseable {
 
     /** Every element, from the null ID on, following RDX until it is the null ID; asserts each call succeeds. */
     List<ReadElement> walk() {
-        RegisterFile first = sysRd(FieldId.NULL);
+        return walk(0);
+    }
+
+    List<ReadElement> walk(int cpu) {
+        RegisterFile first = sysRd(cpu, FieldId.NULL);
         assertStatus(StatusCode.TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT.value(), first.rax());
         List<ReadElement> elements = new ArrayList<>();
         long id = first.rdx();
         while (id != FieldId.NULL) {
-            RegisterFile read = sysRd(id);
+            RegisterFile read = sysRd(cpu, id);
             assertSuccess(read.rax());
             elements.add(new ReadElement(id, read.r8()));
             id = read.rdx();
