@@ -66,7 +66,7 @@ class MetadataPropertiesTest {
     private static Gen<Long> fieldIds(List<ReadElement> walk) {
         List<Long> ids = new ArrayList<>(walk.stream().map(ReadElement::id).toList());
         for (long context = 0; context < 8; context++) {
-            ids.add(FieldId.NULL & ~FieldId.CONTEXT_CODE_MASK | context << FieldId.CONTEXT_CODE_SHIFT);
+            ids.add(MetadataTestSupport.nullId(context));
         }
         List<Long> bends = new ArrayList<>(List.of(0L, FieldId.CONTEXT_CODE_MASK, FieldId.ELEMENT_SIZE_CODE_MASK,
                 FieldId.NON_ARCH_BIT, FieldId.INC_SIZE_BIT, FieldId.WRITE_MASK_VALID_BIT, 1L << 34, 1L << 38,
@@ -78,8 +78,7 @@ class MetadataPropertiesTest {
         }
         Gen<Long> bent = Generate.pick(ids).zip(Generate.pick(bends), integers().between(-2, 2),
                 (id, bend, codeDelta) -> new FieldId(id ^ bend).plusFieldCode(codeDelta).raw());
-        Gen<Long> nulls = integers().between(0, 7)
-                .map(context -> FieldId.NULL & ~FieldId.CONTEXT_CODE_MASK | (long) context << FieldId.CONTEXT_CODE_SHIFT);
+        Gen<Long> nulls = integers().between(0, 7).map(context -> MetadataTestSupport.nullId(context));
         return bent.mix(longs().all(), 30).mix(nulls, 5);
     }
 

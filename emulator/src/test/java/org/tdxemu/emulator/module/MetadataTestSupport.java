@@ -137,6 +137,11 @@ final class MetadataTestSupport implements AutoCloseable {
         return elements;
     }
 
+    /** The null field ID with its (ignored) context bits set to {@code context}. */
+    static long nullId(long context) {
+        return FieldId.NULL & ~FieldId.CONTEXT_CODE_MASK | context << FieldId.CONTEXT_CODE_SHIFT;
+    }
+
     /** Fills {@code length} bytes at {@code pa} with {@code pattern}, to see what a leaf writes. */
     void scribble(long pa, int length, byte pattern) {
         memory.fill(pa, length, pattern);

@@ -152,8 +152,7 @@ class SysRdTest {
     void theNullIdAnswersWithTheFirstFieldWhateverItsContextBits() {
         try (MetadataTestSupport s = new MetadataTestSupport(SETTINGS_1_5).initialized()) {
             for (long context = 0; context < 8; context++) {
-                long nullId = FieldId.NULL & ~FieldId.CONTEXT_CODE_MASK | context << FieldId.CONTEXT_CODE_SHIFT;
-                RegisterFile out = s.sysRd(nullId);
+                RegisterFile out = s.sysRd(MetadataTestSupport.nullId(context));
 
                 assertStatus(StatusCode.TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT.value(), out.rax());
                 assertEquals(0x0000000200000000L, out.rdx());
