@@ -26,6 +26,8 @@ final class ModuleContext {
     final SharexLock globalLock = new SharexLock();
     final LogicalProcessor[] lps;
     final KeyOwnerTable kot;
+    /** The global metadata TDH.SYS.INFO, RD and RDALL report; fixed at load, so read without a lock. */
+    final GlobalMetadata metadata;
 
     volatile SysState state = SysState.SYSINIT_PENDING;
     /** {@code num_of_lps} and {@code num_of_pkgs}, from MCHECK at SYS.INIT. */
@@ -55,6 +57,7 @@ final class ModuleContext {
             lps[i] = new LogicalProcessor(i, platform.cpus().get(i).packageId());
         }
         this.kot = new KeyOwnerTable(1 << platform.keyIds().keyIdBits());
+        this.metadata = GlobalMetadata.of(platform, settings);
     }
 
     KeyIdPartitioning keyIds() {

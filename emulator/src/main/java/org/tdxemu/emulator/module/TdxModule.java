@@ -49,6 +49,7 @@ public final class TdxModule implements Seamcall {
 
     private static Map<Leaf, LeafHandler> handlersOf(ModuleVersion version) {
         Map<Leaf, LeafHandler> h = new EnumMap<>(Leaf.class);
+        h.put(Leaf.TDH_SYS_INFO, new SysInfo());
         h.put(Leaf.TDH_SYS_INIT, new SysInit());
         h.put(Leaf.TDH_SYS_LP_INIT, new SysLpInit());
         h.put(Leaf.TDH_SYS_KEY_CONFIG, new SysKeyConfig());
@@ -57,6 +58,8 @@ public final class TdxModule implements Seamcall {
             h.put(Leaf.TDH_SYS_SHUTDOWN, new SysShutdown());
         }
         if (version.hasMetadataLeaves()) {
+            h.put(Leaf.TDH_SYS_RD, new SysRd());
+            h.put(Leaf.TDH_SYS_RDALL, new SysRdAll());
             h.put(Leaf.TDH_SYS_UPDATE, new SysUpdate());
         }
         return h;
