@@ -50,6 +50,7 @@ public final class TdxModule implements Seamcall {
         Map<Leaf, LeafHandler> h = new EnumMap<>(Leaf.class);
         h.put(Leaf.TDH_SYS_INIT, new SysInit());
         h.put(Leaf.TDH_SYS_LP_INIT, new SysLpInit());
+        h.put(Leaf.TDH_SYS_CONFIG, new SysConfig());
         h.put(Leaf.TDH_SYS_KEY_CONFIG, new SysKeyConfig());
         h.put(Leaf.TDH_SYS_LP_SHUTDOWN, new SysLpShutdown());
         if (version.hasShutdownLeaf()) {
