@@ -2,6 +2,7 @@ package org.tdxemu.emulator.testing;
 
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.ModuleVersion;
@@ -11,6 +12,7 @@ import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.layout.TdmrPointerArray;
 import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.memory.PhysicalMemory;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
@@ -34,8 +36,17 @@ public final class ModuleDriver implements AutoCloseable {
     private final SparseHostMemory memory;
 
     public ModuleDriver(Platform platform, ModuleSettings settings, List<Range> installed) {
+        this(platform, settings, installed, UnaryOperator.identity());
+    }
+
+    /**
+     * The module sees host memory through {@code moduleView} (to record or disturb its accesses);
+     * the driver's own writes go to the memory directly.
+     */
+    public ModuleDriver(Platform platform, ModuleSettings settings, List<Range> installed,
+                        UnaryOperator<PhysicalMemory> moduleView) {
         this.memory = new SparseHostMemory(installed, platform.memoryAddressBits());
-        this.module = new TdxModule(platform, settings, memory);
+        this.module = new TdxModule(platform, settings, moduleView.apply(memory));
     }
 
     /** A 1.5 module on {@code platform}, with memory at every address the platform decodes. */
