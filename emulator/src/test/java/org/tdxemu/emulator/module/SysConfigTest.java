@@ -116,6 +116,8 @@ class SysConfigTest {
     @Test
     void configRecordsEveryTdmrAndMovesToSysconfigDone() {
         ModuleDriver driver = initialized();
+        // Nothing the host can do sets a package bit before CONFIG; set one to see CONFIG clear it.
+        driver.module().context().packageBitmap.set(0b10);
         List<TdmrSpec> tdmrs = with(tdmrs(3), 1, tdmrs(3).get(1).withReserved(0, 4 * KIB).withReserved(MIB, 2 * MIB));
         assertConfigSucceeds(driver, tdmrs);
         ModuleStatus status = driver.module().status();
@@ -462,6 +464,11 @@ class SysConfigTest {
     @Test
     void configRejectsAReservedAreaReachingPastTheTdmr() {
         driverWithReserved(0xC0000A2000000101L, tdmr1().withReserved(0, 4 * KIB).withReserved(GIB - 4 * KIB, 8 * KIB));
+    }
+
+    @Test
+    void configAcceptsAReservedAreaAtOffsetZero() {
+        driverWithReserved(0, tdmr1().withReserved(0, 2 * MIB).withReserved(GIB / 2, 4 * KIB));
     }
 
     @Test
