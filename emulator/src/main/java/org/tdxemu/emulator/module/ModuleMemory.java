@@ -73,8 +73,12 @@ final class ModuleMemory {
     }
 
     void write(long pa, byte[] bytes) {
+        write(pa, bytes, 0, bytes.length);
+    }
+
+    void write(long pa, byte[] bytes, int offset, int length) {
         try {
-            memory.write(pa, bytes);
+            memory.write(pa, bytes, offset, length);
         } catch (UnbackedAddressException e) {
             // dropped, as on the bus
         }

@@ -1,5 +1,7 @@
 package org.tdxemu.emulator.module;
 
+import org.tdxemu.seamcall.layout.PamtEntry;
+
 /**
  * What a module build reports about itself and the limits it imposes (module-abi.md §5.1, §6.2).
  * The defaults are the reference's values; the build identity (date, number) is not in the
@@ -19,6 +21,8 @@ public record ModuleSettings(ModuleVersion version, int maxTdmrs, int maxReserve
     /** The module's internal TDMR table and reserved-area array sizes. */
     public static final int TABLE_TDMRS = 64;
     public static final int TABLE_RESERVED_AREAS = 16;
+    /** TDH.SYS.TDMR.INIT writes entries of the reported size; the smallest holds the page-type byte. */
+    public static final int MIN_PAMT_ENTRY_SIZE = PamtEntry.PAGE_TYPE + 1;
 
     public ModuleSettings {
         if (maxTdmrs < 1 || maxTdmrs > TABLE_TDMRS) {
@@ -29,8 +33,9 @@ public record ModuleSettings(ModuleVersion version, int maxTdmrs, int maxReserve
                     + ": " + maxReservedPerTdmr);
         }
         for (int size : new int[] {pamt4kEntrySize, pamt2mEntrySize, pamt1gEntrySize}) {
-            if (size < 1 || size > 0xFFFF) {
-                throw new IllegalArgumentException("PAMT entry size must be 1 to 65535 bytes: " + size);
+            if (size < MIN_PAMT_ENTRY_SIZE || size > 0xFFFF) {
+                throw new IllegalArgumentException("PAMT entry size must be " + MIN_PAMT_ENTRY_SIZE
+                        + " to 65535 bytes: " + size);
             }
         }
     }

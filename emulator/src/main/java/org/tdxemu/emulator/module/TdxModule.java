@@ -43,16 +43,19 @@ public final class TdxModule implements Seamcall {
 
     public TdxModule(Platform platform, ModuleSettings settings, PhysicalMemory memory, Hardware hardware) {
         this.module = new ModuleContext(platform, settings, new ModuleMemory(memory), hardware);
-        this.handlers = handlersOf(settings.version());
+        this.handlers = handlersOf(settings);
         this.allowedBeforeReady = allowedBeforeReady(settings.version());
     }
 
-    private static Map<Leaf, LeafHandler> handlersOf(ModuleVersion version) {
+    private static Map<Leaf, LeafHandler> handlersOf(ModuleSettings settings) {
+        ModuleVersion version = settings.version();
         Map<Leaf, LeafHandler> h = new EnumMap<>(Leaf.class);
         h.put(Leaf.TDH_SYS_INFO, new SysInfo());
         h.put(Leaf.TDH_SYS_INIT, new SysInit());
         h.put(Leaf.TDH_SYS_LP_INIT, new SysLpInit());
+        h.put(Leaf.TDH_SYS_CONFIG, new SysConfig());
         h.put(Leaf.TDH_SYS_KEY_CONFIG, new SysKeyConfig());
+        h.put(Leaf.TDH_SYS_TDMR_INIT, new SysTdmrInit(settings));
         h.put(Leaf.TDH_SYS_LP_SHUTDOWN, new SysLpShutdown());
         if (version.hasShutdownLeaf()) {
             h.put(Leaf.TDH_SYS_SHUTDOWN, new SysShutdown());

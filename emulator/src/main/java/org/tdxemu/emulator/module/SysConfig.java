@@ -1,0 +1,81 @@
+package org.tdxemu.emulator.module;
+
+import org.tdxemu.seamcall.layout.TdmrInfo;
+import org.tdxemu.seamcall.layout.TdmrPointerArray;
+import org.tdxemu.seamcall.register.Gpr;
+import org.tdxemu.seamcall.register.RegisterFile;
+import org.tdxemu.seamcall.status.StatusCode;
+import org.tdxemu.seamcall.status.Statuses;
+
+/**
+ * TDH.SYS.CONFIG, leaf 45: the TDMRs, their PAMTs and the global private KeyID, once
+ * (module-abi.md §4.4). RCX is the TDMR pointer array, RDX the number of TDMRs, R8 the HKID; only
+ * RAX is written.
+ *
+ * <p>RDX is limited by the module's MAX_TDMRS, the value it reports
+ * ({@link ModuleSettings#maxTdmrs()}, 64 by default): the real module checks and reports one
+ * constant. Every TDMR_INFO is read with all 16 reserved-area slots whatever the reported
+ * MAX_RESERVED_PER_TDMR, because that is the entry's layout (§5.3).
+ *
+ * <p>A failed call leaves the state SYSINIT_DONE, so it can be retried. Two of its effects stay:
+ * the KeyID reservation, and the table entries of the TDMRs accepted before the failing one,
+ * which nothing reads because the TDMR count is only set on success. TDH.SYS.TDMR.INIT reads the
+ * table without the global lock; it runs only in SYS_READY, after this call's writes were
+ * published by the volatile state it writes last.
+ */
+final class SysConfig implements LeafHandler {
+
+    /** R8 bits 15:0 are the HKID; the rest are reserved. */
+    private static final int HKID_BITS = 16;
+
+    @Override
+    public long execute(ModuleContext module, LogicalProcessor lp, RegisterFile registers) {
+        if (!module.globalLock.tryExclusive()) {
+            return StatusCode.TDX_SYS_BUSY.value();
+        }
+        try {
+            return configure(module, registers.rcx(), registers.rdx(), registers.r8());
+        } finally {
+            module.globalLock.releaseExclusive();
+        }
+    }
+
+    private static long configure(ModuleContext module, long arrayPa, long tdmrCount, long options) {
+        if (module.state != SysState.SYSINIT_DONE || module.initializedLps.get() < module.lpCount) {
+            return StatusCode.TDX_SYS_CONFIG_NOT_PENDING.value();
+        }
+        if (!module.isSharedHpa(arrayPa, TdmrPointerArray.ALIGNMENT)) {
+            return Statuses.operandInvalid(Gpr.RCX);
+        }
+        if (Long.compareUnsigned(tdmrCount, module.settings.maxTdmrs()) > 0 || tdmrCount < 1) {
+            return Statuses.operandInvalid(Gpr.RDX);
+        }
+        int hkid = (int) (options & ((1 << HKID_BITS) - 1));
+        if (options >>> HKID_BITS != 0 || hkid < module.keyIds().privateHkidMin()
+                || hkid > module.keyIds().privateHkidMax()) {
+            return Statuses.operandInvalid(Gpr.R8);
+        }
+        // module-abi.md §4.4 pre-check 7: the reservation stays even if a TDMR fails below.
+        module.kot.reserve(hkid);
+        module.hkid = hkid;
+
+        TdmrArrayCheck check = new TdmrArrayCheck(new CmrCoverage(module.platform.cmrSlots()), module.hkidMask(),
+                module.settings);
+        for (int i = 0; i < tdmrCount; i++) {
+            long tdmrInfoPa = module.memory.read64(arrayPa + TdmrPointerArray.entryOffset(i));
+            if (!module.isSharedHpa(tdmrInfoPa, TdmrInfo.ALIGNMENT)) {
+                return Statuses.operandInvalid(Gpr.RCX);
+            }
+            TdmrInfoCopy tdmr = TdmrInfoCopy.read(module.memory, tdmrInfoPa);
+            long status = check.accept(tdmr);
+            if (status != StatusCode.TDX_SUCCESS.value()) {
+                return status;
+            }
+            module.tdmrTable[i] = tdmr.toEntry();
+        }
+        module.tdmrCount = (int) tdmrCount;
+        module.packageBitmap.set(0);
+        module.state = SysState.SYSCONFIG_DONE;
+        return StatusCode.TDX_SUCCESS.value();
+    }
+}
