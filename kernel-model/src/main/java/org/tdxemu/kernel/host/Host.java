@@ -11,7 +11,7 @@ import org.tdxemu.seamcall.memory.Range;
  * over that memory, and the record of what the kernel did to the host besides SEAMCALLs. Every
  * allocation, free, cache flush and MOVDIR64B goes through here, so it is both done and recorded.
  */
-public final class Host implements ContigAllocator {
+public final class Host implements KernelAllocator {
 
     private static final int MOVDIR64B_BYTES = 64;
 
@@ -44,7 +44,7 @@ public final class Host implements ContigAllocator {
         return List.copyOf(events);
     }
 
-    /** kmalloc(): not zeroed. */
+    @Override
     public OptionalLong kmalloc(long bytes, AllocationPurpose purpose) {
         return recorded(allocator.kmalloc(bytes, purpose));
     }
@@ -54,9 +54,11 @@ public final class Host implements ContigAllocator {
         return zeroed(kmalloc(bytes, purpose));
     }
 
-    public void kfree(long pa) {
+    @Override
+    public Allocation kfree(long pa) {
         Allocation freed = allocator.kfree(pa);
         events.add(new HostEvent.Freed(freed.purpose(), freed.range()));
+        return freed;
     }
 
     /** alloc_pages_exact(bytes, GFP_KERNEL | __GFP_ZERO). */

@@ -20,4 +20,14 @@ public record KeyIdPartitioning(long msr) {
     public long tdxKeyIds() {
         return msr >>> 32;
     }
+
+    /** KeyID 0 is TME's and MKTME's follow it, so TDX's start after the last MKTME KeyID; a u32, as in the kernel. */
+    public long firstTdxKeyId() {
+        return (mktmeKeyIds() + 1) & 0xFFFF_FFFFL;
+    }
+
+    /** The end of the TDX range as the kernel prints it: a u32 sum. */
+    public long tdxKeyIdEnd() {
+        return (firstTdxKeyId() + tdxKeyIds()) & 0xFFFF_FFFFL;
+    }
 }

@@ -46,7 +46,7 @@ import org.tdxemu.seamcall.memory.Range;
  * <p><b>Failure injection</b>, like Linux's fail_page_alloc and failslab: {@link #failAllocation}
  * makes a chosen allocation of a given purpose fail.
  */
-public final class PageAllocator implements ContigAllocator {
+public final class PageAllocator implements KernelAllocator {
 
     /** Linux reserves the first MiB at boot (reserve_real_mode() and friends). */
     public static final long LOW_MEMORY_END = 1L << 20;
@@ -449,6 +449,7 @@ public final class PageAllocator implements ContigAllocator {
     }
 
     /** kmalloc(): an object aligned to its power-of-two size class. Not zeroed here. */
+    @Override
     public OptionalLong kmalloc(long bytes, AllocationPurpose purpose) {
         requirePositive(bytes);
         if (injectedFailure(purpose)) {
@@ -471,7 +472,7 @@ public final class PageAllocator implements ContigAllocator {
         return OptionalLong.of(address);
     }
 
-    /** kfree() of an address {@link #kmalloc} handed out; returns what it was. */
+    @Override
     public Allocation kfree(long pa) {
         Allocation object = objects.remove(pa);
         if (object == null) {
