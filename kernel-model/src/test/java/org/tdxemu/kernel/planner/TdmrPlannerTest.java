@@ -254,30 +254,10 @@ class TdmrPlannerTest {
                 .toList());
     }
 
-    /**
-     * §5 items 28 and 30: the Emerald Rapids e820 of canonical/tdx#135, 16 usable ranges above
-     * 1 MiB below 2 GiB and the CMRs its module reported.
-     */
-    static final List<Range> EMR_LOW_RAM = List.of(new Range(0x100000L, 0x5d169000L), new Range(0x5d22b000L, 0x5d3cf000L),
-            new Range(0x5d46a000L, 0x5e5b3000L), new Range(0x5e5c3000L, 0x5e5d3000L), new Range(0x5e5e5000L, 0x5eb58000L),
-            new Range(0x61358000L, 0x6172b000L), new Range(0x61795000L, 0x617ff000L), new Range(0x61913000L, 0x61999000L),
-            new Range(0x619e0000L, 0x619e2000L), new Range(0x619ea000L, 0x61a27000L), new Range(0x61baf000L, 0x623c3000L),
-            new Range(0x62472000L, 0x62824000L), new Range(0x63a25000L, 0x63d58000L), new Range(0x64158000L, 0x64159000L),
-            new Range(0x64195000L, 0x6e9cf000L), new Range(0x6f7ff000L, 0x6f800000L));
-    static final List<Range> EMR_CMRS = List.of(new Range(0x100000L, 0x6f800000L), new Range(0x100000000L, 0x107a000000L));
-
-    static HostConfig emeraldRapids() {
-        List<MemoryRegion> regions = new ArrayList<>();
-        regions.add(region(0, 0x9f000, 0));
-        EMR_LOW_RAM.forEach(r -> regions.add(MemoryRegion.of(r, 0)));
-        regions.add(region(0x100000000L, 0x107a000000L, 0));
-        return HostConfig.of(regions, HostConfig.cpus(2, 2, Set.of()), Hosts.KEY_IDS);
-    }
-
     /** §5 item 28. */
     @Test
     void seventeenMemblockHolesInTheFirstTdmrExhaustItsReservedAreas() {
-        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(emeraldRapids()));
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(Hosts.emeraldRapids()));
         assertEquals(Errno.ENOSPC, result.errno());
         assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted."),
                 result.log());
@@ -286,8 +266,8 @@ class TdmrPlannerTest {
     /** §5 item 30. */
     @Test
     void holesFromTheCmrsLeaveTheFirstTdmrTwoReservedAreas() {
-        TdmrPlan plan = planned(TdxKernel.plan(emeraldRapids(), ModuleLimits.DEFAULT,
-                new KernelOptions(Profile.MAINLINE, HoleSource.CMRS), EMR_CMRS));
+        TdmrPlan plan = planned(TdxKernel.plan(Hosts.emeraldRapids(), ModuleLimits.DEFAULT,
+                new KernelOptions(Profile.MAINLINE, HoleSource.CMRS), Hosts.EMR_CMRS));
         assertEquals(List.of(new ReservedArea(0, MIB), new ReservedArea(0x6f800000L, 0x80000000L - 0x6f800000L)),
                 plan.tdmrs().get(0).reservedAreas());
     }

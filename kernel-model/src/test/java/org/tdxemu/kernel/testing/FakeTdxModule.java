@@ -92,9 +92,8 @@ public final class FakeTdxModule implements Seamcall {
         }
         this.packageCount = (int) host.cpus().stream().map(Cpu::packageId).distinct().count();
         this.cmrs = List.copyOf(cmrs);
-        long mktme = host.keyIdPartitioning().orElseThrow().mktmeKeyIds();
-        this.hkidMin = mktme + 1;
-        this.hkidMax = mktme + host.keyIdPartitioning().orElseThrow().tdxKeyIds();
+        this.hkidMin = host.keyIdPartitioning().map(k -> k.mktmeKeyIds() + 1).orElse(1L);
+        this.hkidMax = host.keyIdPartitioning().map(k -> k.mktmeKeyIds() + k.tdxKeyIds()).orElse(0L);
         defaultFields();
     }
 
@@ -180,6 +179,12 @@ public final class FakeTdxModule implements Seamcall {
         return this;
     }
 
+    /** The {@code occurrence}-th call of {@code leaf} answers {@code status} with {@code outputs} set, without running. */
+    public FakeTdxModule answer(Leaf leaf, int occurrence, long status, Consumer<RegisterFile> outputs) {
+        rules.add(new Rule(leaf, Optional.empty(), occurrence, 1, Optional.of(status), outputs));
+        return this;
+    }
+
     /** {@code count} calls of {@code leaf} from the {@code occurrence}-th run, then {@code adjust} their outputs. */
     public FakeTdxModule adjust(Leaf leaf, int occurrence, int count, Consumer<RegisterFile> adjust) {
         rules.add(new Rule(leaf, Optional.empty(), occurrence, count, Optional.empty(), adjust));
@@ -236,6 +241,7 @@ public final class FakeTdxModule implements Seamcall {
         Optional<Rule> rule = leaf == null ? Optional.empty() : matchingRule(leaf, cpu);
         if (rule.isPresent() && rule.get().status.isPresent()) {
             status = rule.get().status.get();
+            rule.get().adjust.accept(registers);
         } else {
             status = leaf == null ? Statuses.operandInvalid(Gpr.RAX) : dispatch(leaf, cpu, registers);
             rule.ifPresent(r -> r.adjust.accept(registers));
