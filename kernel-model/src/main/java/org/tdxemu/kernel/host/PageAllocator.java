@@ -3,7 +3,6 @@ package org.tdxemu.kernel.host;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +71,8 @@ public final class PageAllocator implements KernelAllocator {
     /**
      * One zone of one node: its span, and its free memory as ascending, coalesced, page-aligned
      * extents. {@code longestSoFar[i]} is the longest of extents 0 … i, so the first extent long
-     * enough for a request is found by binary search; allocations take from the high end of the
-     * list, so keeping it up to date costs little.
+     * enough for a request is found by binary search. A change to one extent rarely changes the
+     * running maximum far beyond it, so refreshing it stops where it agrees with what was there.
      */
     private static final class Zone {
         final long spanStartPfn;
@@ -149,31 +148,42 @@ public final class PageAllocator implements KernelAllocator {
             if (i < 0 || end > ends[i]) {
                 throw new IllegalStateException(String.format("[0x%x, 0x%x) is not free", start, end));
             }
-            long extentStart = starts[i];
-            long extentEnd = ends[i];
-            remove(i);
-            if (end < extentEnd) {
-                insert(i, end, extentEnd);
+            if (start == starts[i] && end == ends[i]) {
+                remove(i);
+                refreshLongest(i, i);
+            } else if (start == starts[i]) {
+                starts[i] = end;
+                refreshLongest(i, i + 1);
+            } else if (end == ends[i]) {
+                ends[i] = start;
+                refreshLongest(i, i + 1);
+            } else {
+                long extentEnd = ends[i];
+                ends[i] = start;
+                insert(i + 1, end, extentEnd);
+                refreshLongest(i, i + 2);
             }
-            if (extentStart < start) {
-                insert(i, extentStart, start);
-            }
-            updateLongest(i);
         }
 
         /** Marks {@code [start, end)} free again, merging it with free neighbours. */
         void give(long start, long end) {
-            int i = firstEndingAfter(start);
-            if (i < count && starts[i] == end) {
-                end = ends[i];
-                remove(i);
+            int next = firstEndingAfter(start);
+            boolean joinsPrevious = next > 0 && ends[next - 1] == start;
+            boolean joinsNext = next < count && starts[next] == end;
+            if (joinsPrevious && joinsNext) {
+                ends[next - 1] = ends[next];
+                remove(next);
+                refreshLongest(next - 1, next);
+            } else if (joinsPrevious) {
+                ends[next - 1] = end;
+                refreshLongest(next - 1, next);
+            } else if (joinsNext) {
+                starts[next] = start;
+                refreshLongest(next, next + 1);
+            } else {
+                insert(next, start, end);
+                refreshLongest(next, next + 1);
             }
-            if (i > 0 && ends[i - 1] == start) {
-                start = starts[i - 1];
-                remove(--i);
-            }
-            insert(i, start, end);
-            updateLongest(i);
         }
 
         private int extentAt(long address) {
@@ -198,6 +208,7 @@ public final class PageAllocator implements KernelAllocator {
         private void remove(int i) {
             System.arraycopy(starts, i + 1, starts, i, count - i - 1);
             System.arraycopy(ends, i + 1, ends, i, count - i - 1);
+            System.arraycopy(longestSoFar, i + 1, longestSoFar, i, count - i - 1);
             count--;
         }
 
@@ -209,15 +220,24 @@ public final class PageAllocator implements KernelAllocator {
             }
             System.arraycopy(starts, i, starts, i + 1, count - i);
             System.arraycopy(ends, i, ends, i + 1, count - i);
+            System.arraycopy(longestSoFar, i, longestSoFar, i + 1, count - i);
             starts[i] = start;
             ends[i] = end;
             count++;
         }
 
-        private void updateLongest(int from) {
+        /**
+         * Recomputes {@code longestSoFar} from {@code from}. Extents from {@code unchangedFrom} on
+         * are the ones that were there before, with their old running maxima beside them, so once
+         * the new maximum agrees with an old one, every later one agrees too.
+         */
+        private void refreshLongest(int from, int unchangedFrom) {
             long longest = from == 0 ? 0 : longestSoFar[from - 1];
             for (int i = from; i < count; i++) {
                 longest = Math.max(longest, ends[i] - starts[i]);
+                if (i >= unchangedFrom && longestSoFar[i] == longest) {
+                    return;
+                }
                 longestSoFar[i] = longest;
             }
         }
@@ -226,7 +246,11 @@ public final class PageAllocator implements KernelAllocator {
     private enum BlockKind { CONTIG, PAGES_EXACT, KMALLOC_LARGE, SLAB_PAGE }
 
     /** Pages taken from a zone; a slab page holds kmalloc objects and has no purpose of its own. */
-    private record Block(Range range, BlockKind kind, AllocationPurpose purpose, Zone zone) {
+    private record Block(long start, long end, BlockKind kind, AllocationPurpose purpose, Zone zone) {
+
+        Allocation allocation() {
+            return new Allocation(new Range(start, end), purpose);
+        }
     }
 
     private static final class Slab {
@@ -250,12 +274,13 @@ public final class PageAllocator implements KernelAllocator {
     private final int localNode;
     private final long managedBytes;
     private long usedBytes;
-    private final TreeMap<Long, Block> blocks = new TreeMap<>();
+    private final Map<Long, Block> blocks = new HashMap<>();
     private final TreeMap<Long, Slab> slabs = new TreeMap<>();
     private final Map<Long, List<Slab>> slabsBySize = new HashMap<>();
     private final Map<Long, Allocation> objects = new HashMap<>();
-    private final Map<AllocationPurpose, Integer> attempts = new EnumMap<>(AllocationPurpose.class);
-    private final Map<AllocationPurpose, Integer> failingAttempt = new EnumMap<>(AllocationPurpose.class);
+    private final int[] attempts = new int[AllocationPurpose.values().length];
+    /** The attempt of each purpose that is to fail; 0 for none. */
+    private final int[] failingAttempt = new int[AllocationPurpose.values().length];
 
     public PageAllocator(HostConfig host) {
         TreeSet<Integer> nodes = new TreeSet<>();
@@ -347,7 +372,7 @@ public final class PageAllocator implements KernelAllocator {
         List<Allocation> live = new ArrayList<>(objects.values());
         for (Block b : blocks.values()) {
             if (b.kind != BlockKind.SLAB_PAGE) {
-                live.add(new Allocation(b.range, b.purpose));
+                live.add(b.allocation());
             }
         }
         live.sort((a, b) -> a.range().compareTo(b.range()));
@@ -364,7 +389,7 @@ public final class PageAllocator implements KernelAllocator {
         if (block == null || block.kind == BlockKind.SLAB_PAGE) {
             throw new IllegalArgumentException(String.format("no allocation starts at 0x%x", pa));
         }
-        return new Allocation(block.range, block.purpose);
+        return block.allocation();
     }
 
     /**
@@ -375,15 +400,14 @@ public final class PageAllocator implements KernelAllocator {
         if (occurrence < 1) {
             throw new IllegalArgumentException("occurrences count from 1: " + occurrence);
         }
-        attempts.put(purpose, 0);
-        failingAttempt.put(purpose, occurrence);
+        attempts[purpose.ordinal()] = 0;
+        failingAttempt[purpose.ordinal()] = occurrence;
     }
 
     private boolean injectedFailure(AllocationPurpose purpose) {
-        int attempt = attempts.merge(purpose, 1, Integer::sum);
-        Integer failing = failingAttempt.get(purpose);
-        if (failing != null && attempt == failing) {
-            failingAttempt.remove(purpose);
+        int attempt = ++attempts[purpose.ordinal()];
+        if (attempt == failingAttempt[purpose.ordinal()]) {
+            failingAttempt[purpose.ordinal()] = 0;
             return true;
         }
         return false;
@@ -405,7 +429,7 @@ public final class PageAllocator implements KernelAllocator {
         for (Zone zone : zonelist(node)) {
             long start = zone.firstFreeWindow(pageCount);
             if (start != NOT_FOUND) {
-                take(zone, Range.ofSize(start, pageCount << Page.SHIFT), BlockKind.CONTIG, AllocationPurpose.PAMT);
+                take(zone, start, start + (pageCount << Page.SHIFT), BlockKind.CONTIG, AllocationPurpose.PAMT);
                 return OptionalLong.of(start);
             }
         }
@@ -445,7 +469,7 @@ public final class PageAllocator implements KernelAllocator {
 
     /** free_pages_exact() of exactly what {@link #allocPagesExact} handed out. */
     public Allocation freePagesExact(long pa, long bytes) {
-        return release(pa, Page.alignUp(bytes), BlockKind.PAGES_EXACT);
+        return release(pa, Page.alignUp(bytes), BlockKind.PAGES_EXACT).allocation();
     }
 
     /** kmalloc(): an object aligned to its power-of-two size class. Not zeroed here. */
@@ -480,7 +504,7 @@ public final class PageAllocator implements KernelAllocator {
             if (block == null || block.kind != BlockKind.KMALLOC_LARGE) {
                 throw new IllegalStateException(String.format("kfree(0x%x): kmalloc did not hand that out", pa));
             }
-            return release(pa, block.range.size(), BlockKind.KMALLOC_LARGE);
+            return release(pa, block.end - block.start, BlockKind.KMALLOC_LARGE).allocation();
         }
         Slab slab = slabs.floorEntry(pa).getValue();
         slab.used.clear((int) ((pa - slab.page) / slab.objectSize));
@@ -515,7 +539,7 @@ public final class PageAllocator implements KernelAllocator {
         for (Zone zone : zonelist(localNode)) {
             long start = zone.highestFit(bytes, alignment);
             if (start != NOT_FOUND) {
-                take(zone, Range.ofSize(start, bytes), kind, purpose);
+                take(zone, start, start + bytes, kind, purpose);
                 return OptionalLong.of(start);
             }
         }
@@ -524,22 +548,22 @@ public final class PageAllocator implements KernelAllocator {
 
     // ---- bookkeeping ---------------------------------------------------------------------
 
-    private void take(Zone zone, Range range, BlockKind kind, AllocationPurpose purpose) {
-        zone.take(range.start(), range.end());
-        blocks.put(range.start(), new Block(range, kind, purpose, zone));
-        usedBytes += range.size();
+    private void take(Zone zone, long start, long end, BlockKind kind, AllocationPurpose purpose) {
+        zone.take(start, end);
+        blocks.put(start, new Block(start, end, kind, purpose, zone));
+        usedBytes += end - start;
     }
 
-    private Allocation release(long pa, long bytes, BlockKind kind) {
+    private Block release(long pa, long bytes, BlockKind kind) {
         Block block = blocks.get(pa);
-        if (block == null || block.kind != kind || block.range.size() != bytes) {
+        if (block == null || block.kind != kind || block.end - block.start != bytes) {
             throw new IllegalStateException(String.format("freeing [0x%x, 0x%x) as %s, which is not what was handed out"
-                    + " there (%s)", pa, pa + bytes, kind, block));
+                    + " there (%s)", pa, pa + bytes, kind, block == null ? "nothing" : block.allocation()));
         }
         blocks.remove(pa);
-        block.zone.give(block.range.start(), block.range.end());
+        block.zone.give(block.start, block.end);
         usedBytes -= bytes;
-        return new Allocation(block.range, block.purpose);
+        return block;
     }
 
     private static void requirePositive(long bytes) {

@@ -1,6 +1,7 @@
 package org.tdxemu.kernel.planner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import org.tdxemu.kernel.Errno;
@@ -224,16 +225,19 @@ public final class TdmrPlanner {
         return tdmrs;
     }
 
-    /** TDMR indices ordered by PAMT base; the chunks are usually allocated in that order already. */
+    /**
+     * TDMR indices ordered by PAMT base. A base is page-aligned and below 2^52, so its page number
+     * and a 16-bit index pack into one long, and a plain sort of longs orders them.
+     */
     private int[] chunksByBase() {
+        long[] keys = new long[tdmrCount];
+        for (int i = 0; i < tdmrCount; i++) {
+            keys[i] = (pamtBases[i] >>> Page.SHIFT) << Short.SIZE | i;
+        }
+        Arrays.sort(keys);
         int[] order = new int[tdmrCount];
         for (int i = 0; i < tdmrCount; i++) {
-            int k = i;
-            while (k > 0 && pamtBases[order[k - 1]] > pamtBases[i]) {
-                order[k] = order[k - 1];
-                k--;
-            }
-            order[k] = i;
+            order[i] = (int) (keys[i] & 0xFFFF);
         }
         return order;
     }

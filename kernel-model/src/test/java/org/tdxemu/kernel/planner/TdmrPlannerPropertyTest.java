@@ -27,6 +27,7 @@ import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.testing.Hosts;
+import org.tdxemu.kernel.testing.NaiveContigAllocator;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -158,8 +159,9 @@ class TdmrPlannerPropertyTest {
             checkReservedAreasExhausted(log, tdmrs, layout, holeSource, allocator.everAllocated);
         } else if (errno == Errno.ENOMEM) {
             assertTrue(allocator.failedRequestPages >= 0, "ENOMEM without a failed PAMT allocation");
-            assertTrue(memlist.isEmpty() || !anyFreeWindow(layout.host(), allocator.failedRequestPages,
-                    allocator.liveAtFailure), "a window was free for " + allocator.failedRequestPages + " pages");
+            assertTrue(memlist.isEmpty() || new NaiveContigAllocator(layout.host())
+                    .firstWindow(allocator.failedRequestPages, 0, allocator.liveAtFailure).isEmpty(),
+                    "a window was free for " + allocator.failedRequestPages + " pages");
         } else {
             fail("unexpected " + errno + " " + log.lines());
         }
@@ -245,7 +247,7 @@ class TdmrPlannerPropertyTest {
                     .mapToLong(t -> Math.min(t.end(), block.end()) - Math.max(t.start(), block.start())).sum();
             assertEquals(block.size(), covered, "every byte of " + block + " is in a TDMR");
         }
-        List<Range> usable = usableRam(layout.host());
+        List<Range> usable = NaiveContigAllocator.usableRam(layout.host());
         for (int i = 0; i < tdmrs.size(); i++) {
             Range chunk = tdmrs.get(i).pamtChunk();
             assertTrue(usable.stream().anyMatch(r -> r.contains(chunk)), "PAMT " + chunk + " lies in usable RAM");
@@ -292,70 +294,5 @@ class TdmrPlannerPropertyTest {
                 assertTrue(areas > layout.limits().maxReservedPerTdmr(), "TDMR " + tdmr + " needs " + areas);
             }
         }
-    }
-
-    /** RAM the page allocator may hand out: memblock minus reserved ranges minus the first MiB, per node. */
-    private static List<Range> usableRam(HostConfig host) {
-        List<Range> usable = new ArrayList<>();
-        for (MemoryRegion r : host.memblock()) {
-            List<Range> pieces = new ArrayList<>();
-            Range clipped = clip(r.range());
-            if (clipped != null) {
-                pieces.add(clipped);
-            }
-            for (Range reserved : host.reserved()) {
-                Range taken = new Range(Page.alignDown(reserved.start()), Page.alignUp(reserved.end()));
-                List<Range> next = new ArrayList<>();
-                for (Range piece : pieces) {
-                    next.addAll(gaps(piece, List.of(taken)));
-                }
-                pieces = next;
-            }
-            for (Range piece : pieces) {
-                Range last = usable.isEmpty() ? null : usable.get(usable.size() - 1);
-                boolean sameNode = last != null && nodeOf(host, last.start()) == r.node();
-                if (last != null && last.end() == piece.start() && sameNode) {
-                    usable.set(usable.size() - 1, new Range(last.start(), piece.end()));
-                } else {
-                    usable.add(piece);
-                }
-            }
-        }
-        return usable;
-    }
-
-    private static int nodeOf(HostConfig host, long address) {
-        return host.memblock().stream().filter(r -> r.range().contains(address)).findFirst().orElseThrow().node();
-    }
-
-    private static final long[][] ZONES = {{1L << 32, Long.MAX_VALUE}, {16L << 20, 1L << 32}, {0, 16L << 20}};
-
-    /**
-     * alloc_contig_pages() by brute force: is there, on any node and zone, a window of {@code pages}
-     * pages, at ALIGN(zone start, pages) plus a multiple of {@code pages}, all usable and free?
-     */
-    private static boolean anyFreeWindow(HostConfig host, long pages, List<Range> allocated) {
-        if (pages == 0) {
-            return false;
-        }
-        List<Range> usable = usableRam(host);
-        for (int node : host.memblock().stream().map(MemoryRegion::node).distinct().toList()) {
-            long nodeStart = host.memblock().stream().filter(r -> r.node() == node).mapToLong(r -> Page.alignUp(r.start()))
-                    .min().orElseThrow();
-            long nodeEnd = host.memblock().stream().filter(r -> r.node() == node).mapToLong(r -> Page.alignDown(r.end()))
-                    .max().orElseThrow();
-            for (long[] zone : ZONES) {
-                long spanStart = Math.max(nodeStart, zone[0]) >>> Page.SHIFT;
-                long spanEnd = Math.min(nodeEnd, zone[1]) >>> Page.SHIFT;
-                for (long pfn = (spanStart + pages - 1) & ~(pages - 1); pfn + pages - 1 < spanEnd; pfn += pages) {
-                    Range window = new Range(pfn << Page.SHIFT, (pfn + pages) << Page.SHIFT);
-                    boolean inside = usable.stream().anyMatch(r -> r.contains(window) && nodeOf(host, r.start()) == node);
-                    if (inside && allocated.stream().noneMatch(window::overlaps)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 }
