@@ -65,7 +65,8 @@ public final class MainlineKernel implements TdxKernel {
     private Optional<TdxSysInfo> sysinfo = Optional.empty();
     private Memlist memlist = new Memlist();
     private Optional<TdmrList> tdmrList = Optional.empty();
-    private Optional<TdmrPlan> plan = Optional.empty();
+    /** The TDMRs the last attempt built; after a success, what the kernel's TDMR list holds. */
+    private Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
     public MainlineKernel(HoleSource holes, Host host, Seamcall module) {
         this.holes = holes;
@@ -117,8 +118,8 @@ public final class MainlineKernel implements TdxKernel {
 
     /**
      * tdx_cpu_enable() on {@code cpu} (kernel-init.md §1.3 steps A and B): TDH.SYS.INIT the first
-     * time any CPU gets here, its result kept for every later caller; then TDH.SYS.LP.INIT, once the
-     * CPU has succeeded.
+     * time any CPU gets here, its result kept for every later caller; then TDH.SYS.LP.INIT, which a
+     * CPU runs again on each call until it has succeeded there.
      */
     public Optional<Errno> tdxCpuEnable(int cpu) {
         if (host.config().onlineCpus().stream().noneMatch(c -> c.id() == cpu)) {
@@ -162,7 +163,7 @@ public final class MainlineKernel implements TdxKernel {
         }
         return switch (status) {
             case UNINITIALIZED -> initialize();
-            case INITIALIZED -> new InitResult.Initialized(plan.orElseThrow(), log.lines());
+            case INITIALIZED -> new InitResult.Initialized(tdmrPlan.orElseThrow(), log.lines());
             case ERROR -> new InitResult.Failed(Errno.EINVAL, Optional.empty(), log.lines());
         };
     }
@@ -173,11 +174,11 @@ public final class MainlineKernel implements TdxKernel {
         if (failure.isPresent()) {
             log.printf("module initialization failed (%d)", failure.get().kernelReturn());
             status = ModuleStatus.ERROR;
-            return new InitResult.Failed(failure.get(), plan, log.lines());
+            return new InitResult.Failed(failure.get(), tdmrPlan, log.lines());
         }
         log.print("module initialized");
         status = ModuleStatus.INITIALIZED;
-        return new InitResult.Initialized(plan.orElseThrow(), log.lines());
+        return new InitResult.Initialized(tdmrPlan.orElseThrow(), log.lines());
     }
 
     /** init_tdx_module() (kernel-init.md §1.3 steps C to K and its error unwinding). */
@@ -216,7 +217,7 @@ public final class MainlineKernel implements TdxKernel {
             return freeTdmrList(Optional.of(failed.errno()));
         }
         TdmrPlan built = ((Construction.Built) construction).plan();
-        plan = Optional.of(built);
+        tdmrPlan = Optional.of(built);
         tdmrList.get().write(built);
 
         Optional<Errno> failure = CommonSteps.configTdxModule(host, tdmrList.get(), built,
@@ -248,7 +249,7 @@ public final class MainlineKernel implements TdxKernel {
     private Optional<Errno> resetPamts(Optional<Errno> failure) {
         host.wbinvdOnAllCpus();
         if (host.config().partialWriteErratum()) {
-            for (Tdmr tdmr : plan.orElseThrow().tdmrs()) {
+            for (Tdmr tdmr : tdmrPlan.orElseThrow().tdmrs()) {
                 host.movdir64bZero(tdmr.pamtChunk());
             }
         }
@@ -257,7 +258,7 @@ public final class MainlineKernel implements TdxKernel {
 
     /** err_free_pamts. */
     private Optional<Errno> freePamts(Optional<Errno> failure) {
-        CommonSteps.freePamts(host, plan.orElseThrow());
+        CommonSteps.freePamts(host, tdmrPlan.orElseThrow());
         return freeTdmrList(failure);
     }
 

@@ -64,7 +64,8 @@ public final class V7Kernel implements TdxKernel {
     private ModuleStatus status = ModuleStatus.UNKNOWN;
     private List<Range> cmrs = List.of();
     private Memlist memlist = new Memlist();
-    private Optional<TdmrPlan> plan = Optional.empty();
+    /** The TDMRs the last attempt built. */
+    private Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
     /** The kernel image's static buffers come out of {@code host}'s memory now, for good. */
     public V7Kernel(Host host, Seamcall module) {
@@ -116,7 +117,7 @@ public final class V7Kernel implements TdxKernel {
         return switch (status) {
             case UNKNOWN -> initialize();
             case NONE -> failed(Errno.ENODEV, Optional.empty());
-            case INITIALIZED -> new InitResult.Initialized(plan.orElseThrow(), log.lines());
+            case INITIALIZED -> new InitResult.Initialized(tdmrPlan.orElseThrow(), log.lines());
             case SHUTDOWN -> failed(Errno.EFAULT, Optional.empty());
         };
     }
@@ -131,17 +132,17 @@ public final class V7Kernel implements TdxKernel {
         if (failure.equals(Optional.of(Errno.ENODEV))) {
             log.print("TDX module is not loaded.");
             status = ModuleStatus.NONE;
-            return failed(Errno.ENODEV, plan);
+            return failed(Errno.ENODEV, tdmrPlan);
         }
         if (failure.isPresent()) {
             log.print("Failed to initialize TDX module. Shut it down.");
             shutdownTdxModule();
             status = ModuleStatus.SHUTDOWN;
-            return failed(Errno.EFAULT, plan);
+            return failed(Errno.EFAULT, tdmrPlan);
         }
         log.print("TDX module initialized.");
         status = ModuleStatus.INITIALIZED;
-        return new InitResult.Initialized(plan.orElseThrow(), log.lines());
+        return new InitResult.Initialized(tdmrPlan.orElseThrow(), log.lines());
     }
 
     private InitResult failed(Errno errno, Optional<TdmrPlan> built) {
@@ -193,7 +194,7 @@ public final class V7Kernel implements TdxKernel {
             return freeTdmrArray(tdmrArray.get(), Optional.of(failed.errno()));
         }
         TdmrPlan built = ((Construction.Built) construction).plan();
-        plan = Optional.of(built);
+        tdmrPlan = Optional.of(built);
         tdmrArray.get().write(built);
 
         // The first TDX KeyID protects the module's metadata.
