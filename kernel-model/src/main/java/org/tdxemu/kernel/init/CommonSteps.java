@@ -7,13 +7,22 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.KeyIdPartitioning;
 import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.host.PageAllocator;
+import org.tdxemu.kernel.log.KernelLog;
+import org.tdxemu.kernel.planner.AddressRanges;
+import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
+import org.tdxemu.kernel.planner.TdmrPlanner;
+import org.tdxemu.kernel.planner.TdxMemlist;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.Gpr;
@@ -92,6 +101,19 @@ final class CommonSteps {
             } while (Long.compareUnsigned(next, tdmr.end()) < 0);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The dry run's last steps, once the memory list is built: the TDMR list's allocation, which
+     * comes before construct_tdmrs() and shares the zones PAMTs come from, then construct_tdmrs().
+     */
+    static PlanResult planTdmrs(PageAllocator allocator, TdxMemlist memlist, AddressRanges holeSource,
+                                ModuleLimits limits, Profile profile, KernelLog log) {
+        if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
+            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
+        }
+        return PlanResult.of(TdmrPlanner.construct(memlist, holeSource, limits, PlannerRules.of(profile), allocator, log),
+                log);
     }
 
     /** tdmrs_free_pamt_all(): each TDMR's chunk back to the page allocator. */

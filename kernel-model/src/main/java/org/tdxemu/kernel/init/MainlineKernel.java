@@ -350,12 +350,8 @@ public final class MainlineKernel implements TdxKernel {
         if (built.failure().isPresent()) {
             return new PlanResult.NotPlanned(built.failure().get(), log.lines());
         }
-        if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
-            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
-        }
         TdxMemlist tdxMemlist = built.memlist().toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(cmrs) : tdxMemlist.ranges();
-        return PlanResult.of(TdmrPlanner.construct(tdxMemlist, holeSource, limits, PlannerRules.of(Profile.MAINLINE),
-                allocator, log), log);
+        return CommonSteps.planTdmrs(allocator, tdxMemlist, holeSource, limits, Profile.MAINLINE, log);
     }
 }

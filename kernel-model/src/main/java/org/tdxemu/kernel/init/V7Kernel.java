@@ -383,11 +383,7 @@ public final class V7Kernel implements TdxKernel {
         if (!limits.supportedByKernel()) {
             return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
         }
-        if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
-            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
-        }
         TdxMemlist tdxMemlist = listed.memlist().toTdxMemlist();
-        return PlanResult.of(TdmrPlanner.construct(tdxMemlist, tdxMemlist.ranges(), limits, PlannerRules.of(Profile.V7),
-                allocator, log), log);
+        return CommonSteps.planTdmrs(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, log);
     }
 }
