@@ -82,6 +82,16 @@ class V7InitTest {
         }
     }
 
+    /** §5 item 4, v7: the global KeyID is picked inside init, again as the first TDX KeyID. */
+    @Test
+    void theFirstTdxKeyIdProtectsTheModulesMetadata() {
+        try (TestMachine machine = TestMachine.withCmrsAsMemory(Hosts.small())) {
+            initialized(machine.v7().boot());
+            assertEquals(32, machine.module().calls(Leaf.TDH_SYS_CONFIG).get(0).r8());
+            assertEquals(0, machine.module().calls(Leaf.TDH_SYS_CONFIG).get(0).r9());
+        }
+    }
+
     @Test
     void oneTdxKeyIdDisablesTdx() {
         HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioning.of(31, 1));
