@@ -1,0 +1,31 @@
+package org.tdxemu.kernel;
+
+/**
+ * Which kernel the port behaves as. The profile is consulted in a few named places: the log
+ * prefix here, the planner's rules ({@code PlannerRules.of}), and the choice of initialization
+ * flow ({@code TdxKernel.create}); nothing else branches on it.
+ */
+public enum Profile {
+    /**
+     * The merged, KVM-driven kernel as of Linux 6.18 (kernel-init.md, labels M616 and M618):
+     * TDH.SYS.RD metadata, the entropy retry, -ENOSPC, the sticky error state, and the PAMT reset
+     * only on CPUs with the partial-write erratum.
+     */
+    MAINLINE("virt/tdx: "),
+    /**
+     * The November 2022 v7 series the seed reviews: TDH.SYS.INFO with its CMR checks, SYS.INIT and
+     * LP.INIT driven by init itself, -E2BIG, no entropy retry, and shutdown on failure.
+     */
+    V7("tdx: ");
+
+    private final String logPrefix;
+
+    Profile(String logPrefix) {
+        this.logPrefix = logPrefix;
+    }
+
+    /** The kernel's {@code pr_fmt} for arch/x86/virt/vmx/tdx/tdx.c. */
+    public String logPrefix() {
+        return logPrefix;
+    }
+}

@@ -1,0 +1,574 @@
+package org.tdxemu.kernel.host;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * The kernel's page allocator over the simulated RAM: it decides where memory goes and keeps
+ * count of it, and never touches the memory itself ({@link Host} zeroes what must be zeroed).
+ *
+ * <p><b>What it manages.</b> Every memblock region, page-rounded inward as
+ * {@code for_each_mem_pfn_range} does, minus the reserved ranges (kernel image, firmware) and minus
+ * the first MiB, which Linux reserves at boot. Nothing outside that is ever handed out.
+ *
+ * <p><b>Zones.</b> Each node's memory is cut into ZONE_DMA [0, 16 MiB), ZONE_DMA32 [16 MiB, 4 GiB)
+ * and ZONE_NORMAL [4 GiB, …). A GFP_KERNEL request walks the zonelist of its preferred node:
+ * that node's NORMAL, DMA32 and DMA zones, then the same zones of every other node in ascending
+ * node order (Linux orders the other nodes by distance; without a distance table that is node
+ * order). There is no ZONE_MOVABLE.
+ *
+ * <p><b>Contiguous ranges</b> ({@link #allocContigPages}, what PAMTs get) follow
+ * alloc_contig_pages(): in each zone in zonelist order, windows of exactly n pages are tried from
+ * {@code ALIGN(zone_start_pfn, n)} upwards in steps of n, and the first window whose pages are all
+ * free memory of that zone wins. The kernel's ALIGN is a bit mask, so for an n that is not a power
+ * of two it yields an odd first window; the model computes it the same way. A PAMT therefore lands
+ * at the bottom of its TDMR's node's normal zone, where it lands on a freshly booted Linux, and
+ * moves to DMA32, then to other nodes, only when that zone has no free window.
+ *
+ * <p><b>Small allocations</b> (kmalloc, alloc_pages_exact) come from the boot CPU's node, which the
+ * model takes to be the node of the first memory region, from the top of its zones down: after
+ * boot the buddy allocator's free lists hand out the pages freed last, the highest ones. Buddy
+ * blocks are aligned to their size: alloc_pages_exact keeps PAGE_ALIGN(size) bytes of a block of
+ * 2^get_order(size) pages; kmalloc above half a page takes such a block whole; smaller kmallocs are
+ * objects of a power-of-two size class (8 bytes at least) packed into slab pages, each object
+ * aligned to its size. A slab page goes back when its last object is freed, so an allocator whose
+ * every allocation was freed reports exactly its initial free memory.
+ *
+ * <p><b>Failure injection</b>, like Linux's fail_page_alloc and failslab: {@link #failAllocation}
+ * makes a chosen allocation of a given purpose fail.
+ */
+public final class PageAllocator implements KernelAllocator {
+
+    /** Linux reserves the first MiB at boot (reserve_real_mode() and friends). */
+    public static final long LOW_MEMORY_END = 1L << 20;
+
+    private static final long MIN_KMALLOC_OBJECT = 8;
+    private static final long NOT_FOUND = -1;
+
+    /** Zone limits, in the order a GFP_KERNEL request prefers them. */
+    private enum ZoneType {
+        NORMAL(1L << 32, Long.MAX_VALUE),
+        DMA32(16L << 20, 1L << 32),
+        DMA(0, 16L << 20);
+
+        final long low;
+        final long high;
+
+        ZoneType(long low, long high) {
+            this.low = low;
+            this.high = high;
+        }
+    }
+
+    /**
+     * One zone of one node: its span, and its free memory as ascending, coalesced, page-aligned
+     * extents. {@code longestSoFar[i]} is the longest of extents 0 … i, so the first extent long
+     * enough for a request is found by binary search. A change to one extent rarely changes the
+     * running maximum far beyond it, so refreshing it stops where it agrees with what was there.
+     */
+    private static final class Zone {
+        final long spanStartPfn;
+        final long spanEndPfn;
+        long[] starts = new long[8];
+        long[] ends = new long[8];
+        long[] longestSoFar = new long[8];
+        int count;
+
+        Zone(long spanStartPfn, long spanEndPfn) {
+            this.spanStartPfn = spanStartPfn;
+            this.spanEndPfn = spanEndPfn;
+        }
+
+        long freeBytes() {
+            long bytes = 0;
+            for (int i = 0; i < count; i++) {
+                bytes += ends[i] - starts[i];
+            }
+            return bytes;
+        }
+
+        /**
+         * alloc_contig_pages()'s walk over this zone: windows of {@code pages} pages from
+         * ALIGN(zone_start_pfn, pages) up in steps of {@code pages}; the first whose pages are all
+         * free wins. A window is free exactly when it lies inside one free extent, so the walk
+         * visits extents long enough to hold it, lowest first, and tries each one's first window.
+         */
+        long firstFreeWindow(long pages) {
+            long first = kernelAlign(spanStartPfn, pages);
+            long bytes = pages << Page.SHIFT;
+            for (int i = firstLongEnough(bytes); i < count; i++) {
+                if (ends[i] - starts[i] < bytes) {
+                    continue;
+                }
+                long pfn = starts[i] >>> Page.SHIFT;
+                long window = pfn <= first ? first : first + (pfn - first + pages - 1) / pages * pages;
+                if (window >= first && window <= (ends[i] - bytes) >>> Page.SHIFT) {
+                    return window << Page.SHIFT;
+                }
+            }
+            return NOT_FOUND;
+        }
+
+        private int firstLongEnough(long bytes) {
+            int low = 0;
+            int high = count;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (longestSoFar[mid] >= bytes) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return low;
+        }
+
+        /** The highest {@code alignment}-aligned free range of {@code bytes}. */
+        long highestFit(long bytes, long alignment) {
+            for (int i = count - 1; i >= 0; i--) {
+                long candidate = Page.alignDown(ends[i] - bytes, alignment);
+                if (ends[i] - starts[i] >= bytes && candidate >= starts[i]) {
+                    return candidate;
+                }
+            }
+            return NOT_FOUND;
+        }
+
+        /** Marks {@code [start, end)}, which must lie inside one free extent, as used. */
+        void take(long start, long end) {
+            int i = extentAt(start);
+            if (i < 0 || end > ends[i]) {
+                throw new IllegalStateException(String.format("[0x%x, 0x%x) is not free", start, end));
+            }
+            if (start == starts[i] && end == ends[i]) {
+                remove(i);
+                refreshLongest(i, i);
+            } else if (start == starts[i]) {
+                starts[i] = end;
+                refreshLongest(i, i + 1);
+            } else if (end == ends[i]) {
+                ends[i] = start;
+                refreshLongest(i, i + 1);
+            } else {
+                long extentEnd = ends[i];
+                ends[i] = start;
+                insert(i + 1, end, extentEnd);
+                refreshLongest(i, i + 2);
+            }
+        }
+
+        /** Marks {@code [start, end)} free again, merging it with free neighbours. */
+        void give(long start, long end) {
+            int next = firstEndingAfter(start);
+            boolean joinsPrevious = next > 0 && ends[next - 1] == start;
+            boolean joinsNext = next < count && starts[next] == end;
+            if (joinsPrevious && joinsNext) {
+                ends[next - 1] = ends[next];
+                remove(next);
+                refreshLongest(next - 1, next);
+            } else if (joinsPrevious) {
+                ends[next - 1] = end;
+                refreshLongest(next - 1, next);
+            } else if (joinsNext) {
+                starts[next] = start;
+                refreshLongest(next, next + 1);
+            } else {
+                insert(next, start, end);
+                refreshLongest(next, next + 1);
+            }
+        }
+
+        private int extentAt(long address) {
+            int i = firstEndingAfter(address);
+            return i < count && starts[i] <= address ? i : -1;
+        }
+
+        private int firstEndingAfter(long address) {
+            int low = 0;
+            int high = count;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (ends[mid] > address) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return low;
+        }
+
+        private void remove(int i) {
+            System.arraycopy(starts, i + 1, starts, i, count - i - 1);
+            System.arraycopy(ends, i + 1, ends, i, count - i - 1);
+            System.arraycopy(longestSoFar, i + 1, longestSoFar, i, count - i - 1);
+            count--;
+        }
+
+        private void insert(int i, long start, long end) {
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
+                longestSoFar = Arrays.copyOf(longestSoFar, count * 2);
+            }
+            System.arraycopy(starts, i, starts, i + 1, count - i);
+            System.arraycopy(ends, i, ends, i + 1, count - i);
+            System.arraycopy(longestSoFar, i, longestSoFar, i + 1, count - i);
+            starts[i] = start;
+            ends[i] = end;
+            count++;
+        }
+
+        /**
+         * Recomputes {@code longestSoFar} from {@code from}. Extents from {@code unchangedFrom} on
+         * are the ones that were there before, with their old running maxima beside them, so once
+         * the new maximum agrees with an old one, every later one agrees too.
+         */
+        private void refreshLongest(int from, int unchangedFrom) {
+            long longest = from == 0 ? 0 : longestSoFar[from - 1];
+            for (int i = from; i < count; i++) {
+                longest = Math.max(longest, ends[i] - starts[i]);
+                if (i >= unchangedFrom && longestSoFar[i] == longest) {
+                    return;
+                }
+                longestSoFar[i] = longest;
+            }
+        }
+    }
+
+    private enum BlockKind { CONTIG, PAGES_EXACT, KMALLOC_LARGE, SLAB_PAGE }
+
+    /** Pages taken from a zone; a slab page holds kmalloc objects and has no purpose of its own. */
+    private record Block(long start, long end, BlockKind kind, AllocationPurpose purpose, Zone zone) {
+
+        Allocation allocation() {
+            return new Allocation(new Range(start, end), purpose);
+        }
+    }
+
+    private static final class Slab {
+        final long page;
+        final long objectSize;
+        final BitSet used = new BitSet();
+        int inUse;
+
+        Slab(long page, long objectSize) {
+            this.page = page;
+            this.objectSize = objectSize;
+        }
+
+        boolean full() {
+            return inUse == Page.SIZE / objectSize;
+        }
+    }
+
+    private final Map<Integer, List<Zone>> zonelists = new HashMap<>();
+    private final List<Zone> allZonesInNodeOrder = new ArrayList<>();
+    private final int localNode;
+    private final long managedBytes;
+    private long usedBytes;
+    private final Map<Long, Block> blocks = new HashMap<>();
+    private final TreeMap<Long, Slab> slabs = new TreeMap<>();
+    private final Map<Long, List<Slab>> slabsBySize = new HashMap<>();
+    private final Map<Long, Allocation> objects = new HashMap<>();
+    private final int[] attempts = new int[AllocationPurpose.values().length];
+    /** The attempt of each purpose that is to fail; 0 for none. */
+    private final int[] failingAttempt = new int[AllocationPurpose.values().length];
+
+    public PageAllocator(HostConfig host) {
+        TreeSet<Integer> nodes = new TreeSet<>();
+        host.memblock().forEach(r -> nodes.add(r.node()));
+        Map<Integer, List<Zone>> zonesByNode = new HashMap<>();
+        long managed = 0;
+        for (int node : nodes) {
+            List<Zone> zones = new ArrayList<>();
+            for (ZoneType type : ZoneType.values()) {
+                Zone zone = zone(host, node, type);
+                if (zone != null) {
+                    zones.add(zone);
+                    managed += zone.freeBytes();
+                }
+            }
+            zonesByNode.put(node, zones);
+            allZonesInNodeOrder.addAll(zones);
+        }
+        for (int node : nodes) {
+            List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
+            for (int other : nodes) {
+                if (other != node) {
+                    zonelist.addAll(zonesByNode.get(other));
+                }
+            }
+            zonelists.put(node, List.copyOf(zonelist));
+        }
+        this.localNode = host.memblock().get(0).node();
+        this.managedBytes = managed;
+    }
+
+    /** The zone's span follows the node's pages, holes included; its free memory excludes holes and reserved pages. */
+    private static Zone zone(HostConfig host, int node, ZoneType type) {
+        long nodeStart = Long.MAX_VALUE;
+        long nodeEnd = 0;
+        for (MemoryRegion r : host.memblock()) {
+            if (r.node() == node && Page.alignUp(r.start()) < Page.alignDown(r.end())) {
+                nodeStart = Math.min(nodeStart, Page.alignUp(r.start()));
+                nodeEnd = Math.max(nodeEnd, Page.alignDown(r.end()));
+            }
+        }
+        long spanStart = Math.max(nodeStart, type.low);
+        long spanEnd = Math.min(nodeEnd, type.high);
+        if (spanStart >= spanEnd) {
+            return null;
+        }
+        Zone zone = new Zone(spanStart >>> Page.SHIFT, spanEnd >>> Page.SHIFT);
+        for (MemoryRegion r : host.memblock()) {
+            if (r.node() != node) {
+                continue;
+            }
+            long start = Math.max(Math.max(Page.alignUp(r.start()), type.low), LOW_MEMORY_END);
+            long end = Math.min(Page.alignDown(r.end()), type.high);
+            for (Range reserved : host.reserved()) {
+                long reservedStart = Page.alignDown(reserved.start());
+                long reservedEnd = Page.alignUp(reserved.end());
+                if (start >= end || reservedStart >= end) {
+                    break;
+                }
+                if (reservedEnd <= start) {
+                    continue;
+                }
+                if (reservedStart > start) {
+                    zone.give(start, reservedStart);
+                }
+                start = reservedEnd;
+            }
+            if (start < end) {
+                zone.give(start, end);
+            }
+        }
+        return zone;
+    }
+
+    // ---- accounting ----------------------------------------------------------------------
+
+    /** Bytes the allocator manages: RAM minus reserved ranges minus the first MiB. */
+    public long managedBytes() {
+        return managedBytes;
+    }
+
+    /** Bytes not handed out; slab pages count whole while any of their objects is live. */
+    public long freeBytes() {
+        return managedBytes - usedBytes;
+    }
+
+    /** Every live allocation, in address order. */
+    public List<Allocation> allocations() {
+        List<Allocation> live = new ArrayList<>(objects.values());
+        for (Block b : blocks.values()) {
+            if (b.kind != BlockKind.SLAB_PAGE) {
+                live.add(b.allocation());
+            }
+        }
+        live.sort((a, b) -> a.range().compareTo(b.range()));
+        return live;
+    }
+
+    /** The live allocation that starts at {@code pa}. */
+    public Allocation allocationAt(long pa) {
+        Allocation object = objects.get(pa);
+        if (object != null) {
+            return object;
+        }
+        Block block = blocks.get(pa);
+        if (block == null || block.kind == BlockKind.SLAB_PAGE) {
+            throw new IllegalArgumentException(String.format("no allocation starts at 0x%x", pa));
+        }
+        return block.allocation();
+    }
+
+    /**
+     * Makes the {@code occurrence}-th allocation of {@code purpose} from now on fail (1 = the next
+     * one), as Linux's fault injection would.
+     */
+    public void failAllocation(AllocationPurpose purpose, int occurrence) {
+        if (occurrence < 1) {
+            throw new IllegalArgumentException("occurrences count from 1: " + occurrence);
+        }
+        attempts[purpose.ordinal()] = 0;
+        failingAttempt[purpose.ordinal()] = occurrence;
+    }
+
+    private boolean injectedFailure(AllocationPurpose purpose) {
+        int attempt = ++attempts[purpose.ordinal()];
+        if (attempt == failingAttempt[purpose.ordinal()]) {
+            failingAttempt[purpose.ordinal()] = 0;
+            return true;
+        }
+        return false;
+    }
+
+    // ---- alloc_contig_pages --------------------------------------------------------------
+
+    /** alloc_contig_pages() is used only for PAMTs on the TDX paths, so what it hands out is a PAMT. */
+    @Override
+    public OptionalLong allocContigPages(long pageCount, int node) {
+        if (injectedFailure(AllocationPurpose.PAMT)) {
+            return OptionalLong.empty();
+        }
+        // With n = 0 the kernel's ALIGN yields pfn 0 and the window's last pfn wraps to ULONG_MAX,
+        // which no zone spans: zero pages is always a failure.
+        if (pageCount <= 0) {
+            return OptionalLong.empty();
+        }
+        for (Zone zone : zonelist(node)) {
+            long start = zone.firstFreeWindow(pageCount);
+            if (start != NOT_FOUND) {
+                take(zone, start, start + (pageCount << Page.SHIFT), BlockKind.CONTIG, AllocationPurpose.PAMT);
+                return OptionalLong.of(start);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public void freeContigRange(long pa, long pageCount) {
+        release(pa, pageCount << Page.SHIFT, BlockKind.CONTIG);
+    }
+
+    private List<Zone> zonelist(int node) {
+        return zonelists.getOrDefault(node, allZonesInNodeOrder);
+    }
+
+    /**
+     * The kernel's ALIGN(x, a), ((x) + (a) - 1) & ~((a) - 1), also for an {@code a} that is no power
+     * of two, as alloc_contig_pages() uses it with any page count.
+     */
+    private static long kernelAlign(long value, long alignment) {
+        return (value + alignment - 1) & ~(alignment - 1);
+    }
+
+    // ---- alloc_pages_exact, kmalloc ------------------------------------------------------
+
+    /**
+     * alloc_pages_exact(): PAGE_ALIGN({@code bytes}) bytes at the start of a free block of
+     * 2^get_order(bytes) pages aligned to its size. Not zeroed here.
+     */
+    public OptionalLong allocPagesExact(long bytes, AllocationPurpose purpose) {
+        requirePositive(bytes);
+        if (injectedFailure(purpose)) {
+            return OptionalLong.empty();
+        }
+        return topDown(Page.alignUp(bytes), Page.SIZE << Page.order(bytes), BlockKind.PAGES_EXACT, purpose);
+    }
+
+    /** free_pages_exact() of exactly what {@link #allocPagesExact} handed out. */
+    public Allocation freePagesExact(long pa, long bytes) {
+        return release(pa, Page.alignUp(bytes), BlockKind.PAGES_EXACT).allocation();
+    }
+
+    /** kmalloc(): an object aligned to its power-of-two size class. Not zeroed here. */
+    @Override
+    public OptionalLong kmalloc(long bytes, AllocationPurpose purpose) {
+        requirePositive(bytes);
+        if (injectedFailure(purpose)) {
+            return OptionalLong.empty();
+        }
+        long objectSize = Math.max(MIN_KMALLOC_OBJECT, Page.roundUpPowerOfTwo(bytes));
+        if (objectSize > Page.SIZE / 2) {
+            long blockBytes = Page.SIZE << Page.order(bytes);
+            return topDown(blockBytes, blockBytes, BlockKind.KMALLOC_LARGE, purpose);
+        }
+        Slab slab = slabWithRoom(objectSize);
+        if (slab == null) {
+            return OptionalLong.empty();
+        }
+        int slot = slab.used.nextClearBit(0);
+        slab.used.set(slot);
+        slab.inUse++;
+        long address = slab.page + slot * objectSize;
+        objects.put(address, new Allocation(Range.ofSize(address, objectSize), purpose));
+        return OptionalLong.of(address);
+    }
+
+    @Override
+    public Allocation kfree(long pa) {
+        Allocation object = objects.remove(pa);
+        if (object == null) {
+            Block block = blocks.get(pa);
+            if (block == null || block.kind != BlockKind.KMALLOC_LARGE) {
+                throw new IllegalStateException(String.format("kfree(0x%x): kmalloc did not hand that out", pa));
+            }
+            return release(pa, block.end - block.start, BlockKind.KMALLOC_LARGE).allocation();
+        }
+        Slab slab = slabs.floorEntry(pa).getValue();
+        slab.used.clear((int) ((pa - slab.page) / slab.objectSize));
+        slab.inUse--;
+        if (slab.inUse == 0) {
+            slabs.remove(slab.page);
+            slabsBySize.get(slab.objectSize).remove(slab);
+            release(slab.page, Page.SIZE, BlockKind.SLAB_PAGE);
+        }
+        return object;
+    }
+
+    private Slab slabWithRoom(long objectSize) {
+        List<Slab> ofSize = slabsBySize.computeIfAbsent(objectSize, s -> new ArrayList<>());
+        for (Slab slab : ofSize) {
+            if (!slab.full()) {
+                return slab;
+            }
+        }
+        OptionalLong page = topDown(Page.SIZE, Page.SIZE, BlockKind.SLAB_PAGE, null);
+        if (page.isEmpty()) {
+            return null;
+        }
+        Slab slab = new Slab(page.getAsLong(), objectSize);
+        slabs.put(slab.page, slab);
+        ofSize.add(slab);
+        return slab;
+    }
+
+    /** Takes the highest {@code alignment}-aligned free range of {@code bytes} on the local node's zonelist. */
+    private OptionalLong topDown(long bytes, long alignment, BlockKind kind, AllocationPurpose purpose) {
+        for (Zone zone : zonelist(localNode)) {
+            long start = zone.highestFit(bytes, alignment);
+            if (start != NOT_FOUND) {
+                take(zone, start, start + bytes, kind, purpose);
+                return OptionalLong.of(start);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    // ---- bookkeeping ---------------------------------------------------------------------
+
+    private void take(Zone zone, long start, long end, BlockKind kind, AllocationPurpose purpose) {
+        zone.take(start, end);
+        blocks.put(start, new Block(start, end, kind, purpose, zone));
+        usedBytes += end - start;
+    }
+
+    private Block release(long pa, long bytes, BlockKind kind) {
+        Block block = blocks.get(pa);
+        if (block == null || block.kind != kind || block.end - block.start != bytes) {
+            throw new IllegalStateException(String.format("freeing [0x%x, 0x%x) as %s, which is not what was handed out"
+                    + " there (%s)", pa, pa + bytes, kind, block == null ? "nothing" : block.allocation()));
+        }
+        blocks.remove(pa);
+        block.zone.give(block.start, block.end);
+        usedBytes -= bytes;
+        return block;
+    }
+
+    private static void requirePositive(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("allocation of " + bytes + " bytes");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.tdxemu.kernel.init;
+
+import java.util.List;
+import org.tdxemu.kernel.host.Host;
+import org.tdxemu.kernel.host.HostConfig;
+import org.tdxemu.kernel.log.KernelLog;
+import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.seamcall.Seamcall;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * The host kernel's TDX initialization, in one profile, on one host, talking to one TDX module
+ * through SEAMCALL and the host's physical memory only.
+ *
+ * <pre>{@code
+ * Host host = new Host(config, memory);
+ * TdxKernel kernel = TdxKernel.create(KernelOptions.DEFAULT, host, module);
+ * InitResult result = kernel.boot();
+ * }</pre>
+ */
+public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
+
+    /** A kernel of {@code options}' profile on {@code host}, whose TDX module answers through {@code module}. */
+    static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
+        return switch (options.profile()) {
+            case MAINLINE -> new MainlineKernel(options.holes(), host, module);
+            case V7 -> new V7Kernel(host, module);
+        };
+    }
+
+    /** {@link #plan(HostConfig, ModuleLimits, KernelOptions, List)} for Linux 6.18 and the usual module limits. */
+    static PlanResult plan(HostConfig host) {
+        return plan(host, ModuleLimits.DEFAULT, KernelOptions.DEFAULT, List.of());
+    }
+
+    /**
+     * The TDMRs, PAMTs and reserved areas the kernel would build on a freshly booted {@code host}
+     * for a module with {@code limits}, without any SEAMCALL: the memory list, the allocations the
+     * kernel makes before construct_tdmrs(), then construct_tdmrs() itself.
+     *
+     * @param cmrs the convertible memory regions, ascending; needed by v7 and by holes from the
+     *             CMRs, ignored otherwise
+     */
+    static PlanResult plan(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
+        return switch (options.profile()) {
+            case MAINLINE -> MainlineKernel.plan(host, limits, options.holes(), cmrs);
+            case V7 -> V7Kernel.plan(host, limits, cmrs);
+        };
+    }
+
+    /**
+     * What the whole system does at boot: the kernel's early TDX detection, then, for the merged
+     * kernel, KVM's bring-up (tdx_cpu_enable() on every online CPU, stopping at the first failure,
+     * then tdx_enable()); for v7, tdx_enable().
+     */
+    InitResult boot();
+
+    /** tdx_init(): read the KeyID MSR and decide whether this is a TDX host. Runs once. */
+    void earlyInit();
+
+    /** tdx_enable(). */
+    InitResult tdxEnable();
+
+    /**
+     * The memory-hotplug check (tdx_memory_notifier() on MEM_GOING_ONLINE, v7's
+     * tdx_cc_memory_compatible()): whether {@code range} may go online.
+     */
+    boolean memoryGoingOnline(Range range);
+
+    KernelLog log();
+
+    Host host();
+}

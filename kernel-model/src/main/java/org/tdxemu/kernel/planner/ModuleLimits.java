@@ -1,0 +1,59 @@
+package org.tdxemu.kernel.planner;
+
+import org.tdxemu.kernel.host.Page;
+import org.tdxemu.seamcall.layout.PageSize;
+import org.tdxemu.seamcall.layout.TdmrInfo;
+
+/**
+ * The module's TDMR limits, read once from the module and passed to whoever needs them
+ * (kernel-init.md §2.5, {@code struct tdx_sys_info_tdmr}): every value is the u16 the kernel keeps.
+ *
+ * <p>The kernel trusts these values; the model checks them where they enter
+ * ({@link #supportedByKernel()}), because a TDMR_INFO larger than a page or zero TDMRs would make
+ * the kernel write outside the buffer it allocates.
+ */
+public record ModuleLimits(int maxTdmrs, int maxReservedPerTdmr, int pamt4kEntrySize, int pamt2mEntrySize,
+                           int pamt1gEntrySize) {
+
+    private static final int U16_MAX = 0xFFFF;
+
+    /** What every TDX module reports so far: 64 TDMRs of 16 reserved areas, 16-byte PAMT entries. */
+    public static final ModuleLimits DEFAULT = uniform(64, 16, 16);
+
+    public ModuleLimits {
+        for (int value : new int[] {maxTdmrs, maxReservedPerTdmr, pamt4kEntrySize, pamt2mEntrySize, pamt1gEntrySize}) {
+            if (value < 0 || value > U16_MAX) {
+                throw new IllegalArgumentException("module limits are u16 values: " + value);
+            }
+        }
+    }
+
+    /** One entry size for all three PAMTs, as TDSYSINFO_STRUCT reports it (v7). */
+    public static ModuleLimits uniform(int maxTdmrs, int maxReservedPerTdmr, int pamtEntrySize) {
+        return new ModuleLimits(maxTdmrs, maxReservedPerTdmr, pamtEntrySize, pamtEntrySize, pamtEntrySize);
+    }
+
+    public int pamtEntrySize(PageSize pageSize) {
+        return switch (pageSize) {
+            case SIZE_4K -> pamt4kEntrySize;
+            case SIZE_2M -> pamt2mEntrySize;
+            case SIZE_1G -> pamt1gEntrySize;
+        };
+    }
+
+    /** tdmr_size_single(): one TDMR_INFO with its reserved areas, rounded up to TDMR_INFO_ALIGNMENT. */
+    public long tdmrInfoBytes() {
+        return Page.alignUp(TdmrInfo.HEADER_BYTES + (long) TdmrInfo.RESERVED_AREA_BYTES * maxReservedPerTdmr,
+                TdmrInfo.ALIGNMENT);
+    }
+
+    /** tdmr_array_size(): the whole TDMR list. */
+    public long tdmrListBytes() {
+        return tdmrInfoBytes() * maxTdmrs;
+    }
+
+    /** At least one TDMR, and a TDMR_INFO that fits in a page. */
+    public boolean supportedByKernel() {
+        return maxTdmrs >= 1 && tdmrInfoBytes() <= Page.SIZE;
+    }
+}

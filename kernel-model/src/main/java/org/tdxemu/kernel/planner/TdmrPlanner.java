@@ -1,0 +1,297 @@
+package org.tdxemu.kernel.planner;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.host.ContigAllocator;
+import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.log.KernelLog;
+import org.tdxemu.seamcall.layout.PageSize;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * construct_tdmrs() (kernel-init.md §3.3 to §3.6): cover the TDX memory list with 1 GiB-aligned
+ * TDMRs, one per memory block, give each TDMR one contiguous PAMT chunk on its node, and mark as
+ * reserved every memory hole and every PAMT inside each TDMR. No SEAMCALL, no physical memory:
+ * the result is plain values, which the caller writes into TDMR_INFO entries.
+ *
+ * <p>It produces exactly the kernel's TDMRs, PAMTs, reserved areas, errors and messages, in the
+ * kernel's order. Where the kernel rescans every memory block and every PAMT for each TDMR, this
+ * walks them alongside the ascending TDMRs, which gives the same areas because blocks, holes and
+ * PAMT chunks are ascending and disjoint.
+ */
+public final class TdmrPlanner {
+
+    /** TDMR_ALIGNMENT: a TDMR's base and size are multiples of 1 GiB. */
+    public static final long TDMR_ALIGNMENT = PageSize.SIZE_1G.bytes();
+    /** TDMR_NR_WARN: fewer unused TDMRs than this draws a warning. */
+    public static final int TDMR_NR_WARN = 4;
+
+    private final TdxMemlist memlist;
+    private final AddressRanges holeSource;
+    private final ModuleLimits limits;
+    private final PlannerRules rules;
+    private final ContigAllocator allocator;
+    private final KernelLog log;
+
+    private int tdmrCount;
+    private long[] bases;
+    private long[] sizes;
+    private long[] pamt4kBytes;
+    private long[] pamt2mBytes;
+    private long[] pamt1gBytes;
+    private long[] pamtBases;
+    private final long[] areaOffsets;
+    private final long[] areaSizes;
+    private int areaCount;
+    private Errno failure;
+
+    private TdmrPlanner(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits, PlannerRules rules,
+                        ContigAllocator allocator, KernelLog log) {
+        this.memlist = memlist;
+        this.holeSource = holeSource;
+        this.limits = limits;
+        this.rules = rules;
+        this.allocator = allocator;
+        this.log = log;
+        this.areaOffsets = new long[limits.maxReservedPerTdmr()];
+        this.areaSizes = new long[limits.maxReservedPerTdmr()];
+    }
+
+    /**
+     * Builds the TDMRs for {@code memlist}, allocating their PAMTs from {@code allocator}.
+     *
+     * @param holeSource the ranges whose gaps inside a TDMR become reserved areas: the memory list
+     *                   itself (upstream), or the CMRs (the later fix)
+     * @param limits limits the kernel supports ({@link ModuleLimits#supportedByKernel()})
+     * @return the plan, whose PAMTs the caller now owns; or the error, with every PAMT freed
+     */
+    public static Construction construct(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits,
+                                         PlannerRules rules, ContigAllocator allocator, KernelLog log) {
+        if (!limits.supportedByKernel()) {
+            throw new IllegalArgumentException("limits the kernel cannot work with: " + limits);
+        }
+        return new TdmrPlanner(memlist, holeSource, limits, rules, allocator, log).construct();
+    }
+
+    private Construction construct() {
+        if (!fillOutTdmrs() || !setUpPamts()) {
+            return new Construction.Failed(failure);
+        }
+        List<Tdmr> tdmrs = populateReservedAreas();
+        if (tdmrs == null) {
+            freePamts(tdmrCount);
+            return new Construction.Failed(failure);
+        }
+        return new Construction.Built(new TdmrPlan(tdmrs));
+    }
+
+    /** fill_out_tdmrs(): one TDMR per memory block, skipping what the previous TDMR already covers. */
+    private boolean fillOutTdmrs() {
+        int maxTdmrs = limits.maxTdmrs();
+        bases = new long[maxTdmrs];
+        sizes = new long[maxTdmrs];
+        int index = 0;
+        for (int b = 0; b < memlist.count(); b++) {
+            long start = Page.alignDown(memlist.start(b), TDMR_ALIGNMENT);
+            long end = Page.alignUp(memlist.end(b), TDMR_ALIGNMENT);
+            if (sizes[index] != 0) {
+                long tdmrEnd = bases[index] + sizes[index];
+                if (end <= tdmrEnd) {
+                    continue;
+                }
+                if (start < tdmrEnd) {
+                    start = tdmrEnd;
+                }
+                index++;
+                if (index >= maxTdmrs) {
+                    if (rules.printsMessages()) {
+                        log.print("initialization failed: TDMRs exhausted.");
+                    }
+                    failure = rules.exhausted();
+                    return false;
+                }
+            }
+            bases[index] = start;
+            sizes[index] = end - start;
+        }
+        tdmrCount = index + 1;
+        if (maxTdmrs - tdmrCount < TDMR_NR_WARN && rules.printsMessages()) {
+            log.printf("consumed TDMRs reaching limit: %d used out of %d", tdmrCount, maxTdmrs);
+        }
+        return true;
+    }
+
+    /** tdmrs_set_up_pamt_all(): one chunk per TDMR on its node, split 4K, 2M, 1G from the bottom. */
+    private boolean setUpPamts() {
+        pamt4kBytes = new long[tdmrCount];
+        pamt2mBytes = new long[tdmrCount];
+        pamt1gBytes = new long[tdmrCount];
+        pamtBases = new long[tdmrCount];
+        int nodeCursor = 0;
+        for (int i = 0; i < tdmrCount; i++) {
+            // tdmr_get_nid(): the first block that ends above the TDMR's base; bases ascend, so does the block.
+            while (nodeCursor < memlist.count()
+                    && memlist.end(nodeCursor) >>> Page.SHIFT <= bases[i] >>> Page.SHIFT) {
+                nodeCursor++;
+            }
+            int node = nodeCursor < memlist.count() ? memlist.node(nodeCursor) : noNode(i);
+            long bytes4k = pamtBytes(sizes[i], PageSize.SIZE_4K);
+            long bytes2m = pamtBytes(sizes[i], PageSize.SIZE_2M);
+            long bytes1g = pamtBytes(sizes[i], PageSize.SIZE_1G);
+            OptionalLong chunk = allocator.allocContigPages((bytes4k + bytes2m + bytes1g) >>> Page.SHIFT, node);
+            if (chunk.isEmpty()) {
+                freePamts(i);
+                failure = Errno.ENOMEM;
+                return false;
+            }
+            pamtBases[i] = chunk.getAsLong();
+            pamt4kBytes[i] = bytes4k;
+            pamt2mBytes[i] = bytes2m;
+            pamt1gBytes[i] = bytes1g;
+        }
+        return true;
+    }
+
+    private int noNode(int tdmr) {
+        if (rules.printsMessages()) {
+            log.printf("TDMR [0x%x, 0x%x): unable to find local NUMA node for PAMT allocation, fallback to use node 0.",
+                    bases[tdmr], bases[tdmr] + sizes[tdmr]);
+        } else {
+            log.warnOn("tdmr_get_nid(): no memory block ends above the TDMR's base");
+        }
+        return 0;
+    }
+
+    /** tdmr_get_pamt_sz(): one entry per page of the size, the table rounded up to a page. */
+    private long pamtBytes(long tdmrSize, PageSize pageSize) {
+        return Page.alignUp((tdmrSize >>> pageSize.shift()) * limits.pamtEntrySize(pageSize));
+    }
+
+    private long pamtChunkBytes(int tdmr) {
+        return pamt4kBytes[tdmr] + pamt2mBytes[tdmr] + pamt1gBytes[tdmr];
+    }
+
+    /** tdmrs_free_pamt_all() over the first {@code upTo} TDMRs; the rest have no PAMT yet. */
+    private void freePamts(int upTo) {
+        for (int i = 0; i < upTo; i++) {
+            allocator.freeContigRange(pamtBases[i], pamtChunkBytes(i) >>> Page.SHIFT);
+        }
+    }
+
+    /** tdmrs_populate_rsvd_areas_all(); null when an area could not be added, with {@link #failure} set. */
+    private List<Tdmr> populateReservedAreas() {
+        int[] chunksByBase = chunksByBase();
+        int holeCursor = 0;
+        int chunkCursor = 0;
+        List<Tdmr> tdmrs = new ArrayList<>(tdmrCount);
+        for (int i = 0; i < tdmrCount; i++) {
+            long base = bases[i];
+            long end = base + sizes[i];
+            areaCount = 0;
+
+            // tdmr_populate_rsvd_holes(): blocks ending below the base are skipped, as the kernel skips them.
+            while (holeCursor < holeSource.count() && holeSource.end(holeCursor) < base) {
+                holeCursor++;
+            }
+            long previousEnd = base;
+            for (int b = holeCursor; b < holeSource.count() && holeSource.start(b) < end; b++) {
+                if (holeSource.start(b) > previousEnd && !addArea(i, previousEnd, holeSource.start(b) - previousEnd)) {
+                    return null;
+                }
+                previousEnd = holeSource.end(b);
+            }
+            if (previousEnd < end && !addArea(i, previousEnd, end - previousEnd)) {
+                return null;
+            }
+
+            // tdmr_populate_rsvd_pamts(): every chunk that intersects this TDMR, clipped to it.
+            while (chunkCursor < tdmrCount
+                    && pamtBases[chunksByBase[chunkCursor]] + pamtChunkBytes(chunksByBase[chunkCursor]) <= base) {
+                chunkCursor++;
+            }
+            for (int k = chunkCursor; k < tdmrCount && pamtBases[chunksByBase[k]] < end; k++) {
+                int j = chunksByBase[k];
+                long start = Math.max(pamtBases[j], base);
+                long stop = Math.min(pamtBases[j] + pamtChunkBytes(j), end);
+                if (!addArea(i, start, stop - start)) {
+                    return null;
+                }
+            }
+            tdmrs.add(tdmr(i, sortedAreas(i)));
+        }
+        return tdmrs;
+    }
+
+    /**
+     * TDMR indices ordered by PAMT base. A base is page-aligned and below 2^52, so its page number
+     * and a 16-bit index pack into one long, and a plain sort of longs orders them.
+     */
+    private int[] chunksByBase() {
+        long[] keys = new long[tdmrCount];
+        for (int i = 0; i < tdmrCount; i++) {
+            keys[i] = (pamtBases[i] >>> Page.SHIFT) << Short.SIZE | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[tdmrCount];
+        for (int i = 0; i < tdmrCount; i++) {
+            order[i] = (int) (keys[i] & 0xFFFF);
+        }
+        return order;
+    }
+
+    /** tdmr_add_rsvd_area(): one area per call, never merged with its neighbours. */
+    private boolean addArea(int tdmr, long address, long size) {
+        if (!Page.isAligned(address) || !Page.isAligned(size)) {
+            log.warnOn("tdmr_add_rsvd_area(): reserved area not 4K aligned");
+            failure = Errno.EINVAL;
+            return false;
+        }
+        if (areaCount >= limits.maxReservedPerTdmr()) {
+            if (rules.printsMessages()) {
+                log.printf("initialization failed: TDMR [0x%x, 0x%x): reserved areas exhausted.",
+                        bases[tdmr], bases[tdmr] + sizes[tdmr]);
+            }
+            failure = rules.exhausted();
+            return false;
+        }
+        areaOffsets[areaCount] = address - bases[tdmr];
+        areaSizes[areaCount] = size;
+        areaCount++;
+        return true;
+    }
+
+    /**
+     * The areas sorted by offset, as the kernel's sort() with rsvd_area_cmp_func() leaves them.
+     * Holes lie outside RAM and PAMTs inside it, so areas never overlap; the kernel only WARNs if
+     * they do, the model refuses.
+     */
+    private List<ReservedArea> sortedAreas(int tdmr) {
+        ReservedArea[] areas = new ReservedArea[areaCount];
+        for (int i = 0; i < areaCount; i++) {
+            ReservedArea area = new ReservedArea(areaOffsets[i], areaSizes[i]);
+            int k = i;
+            while (k > 0 && areas[k - 1].offset() > area.offset()) {
+                areas[k] = areas[k - 1];
+                k--;
+            }
+            areas[k] = area;
+        }
+        for (int i = 1; i < areas.length; i++) {
+            if (areas[i].offset() < areas[i - 1].end()) {
+                throw new IllegalStateException(String.format("TDMR [0x%x, 0x%x): reserved areas %s and %s overlap",
+                        bases[tdmr], bases[tdmr] + sizes[tdmr], areas[i - 1], areas[i]));
+            }
+        }
+        return List.of(areas);
+    }
+
+    private Tdmr tdmr(int i, List<ReservedArea> areas) {
+        long pamt2mBase = pamtBases[i] + pamt4kBytes[i];
+        long pamt1gBase = pamt2mBase + pamt2mBytes[i];
+        return new Tdmr(bases[i], sizes[i], Range.ofSize(pamtBases[i], pamt4kBytes[i]),
+                Range.ofSize(pamt2mBase, pamt2mBytes[i]), Range.ofSize(pamt1gBase, pamt1gBytes[i]), areas);
+    }
+}

@@ -1,0 +1,398 @@
+package org.tdxemu.kernel.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.tdxemu.kernel.testing.Hosts.GIB;
+import static org.tdxemu.kernel.testing.Hosts.MIB;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.host.ContigAllocator;
+import org.tdxemu.kernel.host.HostConfig;
+import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.host.PageAllocator;
+import org.tdxemu.kernel.init.HoleSource;
+import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.init.TdxKernel;
+import org.tdxemu.kernel.log.KernelLog;
+import org.tdxemu.kernel.testing.Hosts;
+import org.tdxemu.seamcall.memory.Range;
+
+/** construct_tdmrs(), through the plan entry point and on its own; kernel-init.md §3 and §5 items 19–37. */
+class TdmrPlannerTest {
+
+    private static HostConfig host(MemoryRegion... memblock) {
+        return HostConfig.of(List.of(memblock), HostConfig.cpus(2, 2, Set.of()), Hosts.KEY_IDS);
+    }
+
+    private static MemoryRegion region(long start, long end, int node) {
+        return new MemoryRegion(start, end, node);
+    }
+
+    private static TdmrPlan planned(PlanResult result) {
+        return assertInstanceOf(PlanResult.Planned.class, result, () -> result.log().toString()).plan();
+    }
+
+    private static PlanResult.NotPlanned notPlanned(PlanResult result) {
+        return assertInstanceOf(PlanResult.NotPlanned.class, result);
+    }
+
+    private static List<Range> tdmrRanges(TdmrPlan plan) {
+        return plan.tdmrs().stream().map(Tdmr::range).toList();
+    }
+
+    // ---- PAMT sizes: §3.4 -------------------------------------------------------------------
+
+    @Test
+    void pamtIs4104KibPerGibPlus4KibForTdmrsUpTo256Gib() {
+        for (long gib : new long[] {1, 2, 64, 255, 256}) {
+            TdmrPlan plan = planned(TdxKernel.plan(host(region(4 * GIB, (4 + gib) * GIB, 0))));
+            assertEquals(4104 * gib + 4, plan.pamtKb(), gib + " GiB");
+        }
+        // Above 256 GiB the 1G PAMT needs a second page.
+        assertEquals(4104 * 257 + 8, planned(TdxKernel.plan(host(region(4 * GIB, 261 * GIB, 0)))).pamtKb());
+    }
+
+    @Test
+    void eachPamtIsItsEntriesTimesTheEntrySizeRoundedUpToAPage() {
+        ModuleLimits limits = new ModuleLimits(64, 16, 16, 24, 40);
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(4 * GIB, 7 * GIB, 0)), limits, KernelOptions.DEFAULT, List.of()));
+        Tdmr tdmr = plan.tdmrs().get(0);
+        assertEquals(3 * GIB / Page.SIZE * 16, tdmr.pamt4k().size());
+        assertEquals(Page.alignUp(3 * 512 * 24), tdmr.pamt2m().size());
+        assertEquals(Page.SIZE, tdmr.pamt1g().size());
+        assertEquals(tdmr.pamt4k().end(), tdmr.pamt2m().start());
+        assertEquals(tdmr.pamt2m().end(), tdmr.pamt1g().start());
+    }
+
+    @Test
+    void twoSocket2TibHostNeeds8396820KbOfPamtInThreeTdmrs() {
+        TdmrPlan plan = planned(TdxKernel.plan(Hosts.twoSocket2T()));
+        assertEquals(List.of(new Range(0, 2 * GIB), new Range(4 * GIB, 0x10040000000L),
+                new Range(0x10080000000L, 0x20040000000L)), tdmrRanges(plan));
+        assertEquals(8396820, plan.pamtKb());
+    }
+
+    @Test
+    void kernelDocsExampleIs262668KbFor64GibInThreeTdmrs() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(MIB, 2 * GIB, 0), region(4 * GIB, 34 * GIB, 0),
+                region(36 * GIB, 68 * GIB, 1))));
+        assertEquals(3, plan.tdmrs().size());
+        assertEquals(262668, plan.pamtKb());
+    }
+
+    @Test
+    void fieldFigure1050644KbIs256GibInFiveTdmrs() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(MIB, 2 * GIB, 0), region(4 * GIB, 66 * GIB, 0),
+                region(68 * GIB, 132 * GIB, 0), region(136 * GIB, 200 * GIB, 1), region(204 * GIB, 268 * GIB, 1))));
+        assertEquals(5, plan.tdmrs().size());
+        assertEquals(1050644, plan.pamtKb());
+    }
+
+    @Test
+    void fieldFigure4071192KbIs992GibInSixTdmrs() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(MIB, 2 * GIB, 0), region(4 * GIB, 242 * GIB, 0),
+                region(244 * GIB, 432 * GIB, 0), region(434 * GIB, 622 * GIB, 1), region(624 * GIB, 812 * GIB, 1),
+                region(814 * GIB, 1002 * GIB, 1))));
+        assertEquals(6, plan.tdmrs().size());
+        assertEquals(4071192, plan.pamtKb());
+    }
+
+    // ---- Filling out TDMRs: §3.3 ----------------------------------------------------------
+
+    /** §5 item 19. */
+    @Test
+    void memoryEntirelyBelowOneMibIsDropped() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(0x1000, 0x9f000, 0), region(4 * GIB, 5 * GIB, 0))));
+        assertEquals(List.of(new Range(4 * GIB, 5 * GIB)), tdmrRanges(plan));
+    }
+
+    /** §5 items 19 and 36: nothing left means one empty TDMR, no node to find, and no PAMT for zero pages. */
+    @Test
+    void anEmptyMemoryListFailsWithEnomemAfterTheNodeFallbackWarning() {
+        KernelLog log = new KernelLog(Profile.MAINLINE);
+        PlacedAllocator allocator = new PlacedAllocator();
+        assertEquals(new Construction.Failed(Errno.ENOMEM), construct(TdxMemlist.of(List.of()), allocator, log));
+        assertEquals(List.of("virt/tdx: TDMR [0x0, 0x0): unable to find local NUMA node for PAMT allocation, fallback"
+                + " to use node 0."), log.lines());
+        assertEquals(List.of(0L), allocator.requestedPages);
+    }
+
+    @Test
+    void aHostWithNoMemoryAboveOneMibCannotEvenAllocateItsTdmrList() {
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(host(region(0x1000, 0x9f000, 0))));
+        assertEquals(Errno.ENOMEM, result.errno());
+        assertEquals(List.of(), result.log());
+    }
+
+    /** §5 item 20. */
+    @Test
+    void aBlockFromZeroCoversTheFirstMibWithAHeadHole() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(0, 2 * GIB, 0), region(4 * GIB, 8 * GIB, 0))));
+        Tdmr first = plan.tdmrs().get(0);
+        assertEquals(new Range(0, 2 * GIB), first.range());
+        assertEquals(List.of(new ReservedArea(0, MIB)), first.reservedAreas());
+    }
+
+    /** §5 item 21. */
+    @Test
+    void twoBlocksInOneGibShareATdmrAndTheHoleBetweenThemIsReserved() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(GIB, GIB + 256 * MIB, 0), region(GIB + 512 * MIB, 2 * GIB, 0),
+                region(4 * GIB, 8 * GIB, 0))));
+        Tdmr first = plan.tdmrs().get(0);
+        assertEquals(new Range(GIB, 2 * GIB), first.range());
+        assertEquals(List.of(new ReservedArea(256 * MIB, 256 * MIB)), first.reservedAreas());
+    }
+
+    /** §5 item 22. */
+    @Test
+    void aBlockStraddlingTheCoveredGibStartsItsTdmrAtThePreviousEnd() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(GIB, GIB + 256 * MIB, 0),
+                region(GIB + 512 * MIB, 2 * GIB + 512 * MIB, 1), region(4 * GIB, 8 * GIB, 0), region(8 * GIB, 12 * GIB, 1))));
+        assertEquals(List.of(new Range(GIB, 2 * GIB), new Range(2 * GIB, 3 * GIB), new Range(4 * GIB, 8 * GIB),
+                new Range(8 * GIB, 12 * GIB)), tdmrRanges(plan));
+        assertEquals(List.of(new ReservedArea(512 * MIB, 512 * MIB)), plan.tdmrs().get(1).reservedAreas());
+    }
+
+    /** §5 item 23. */
+    @Test
+    void blocksAGibOrMoreApartGetSeparateTdmrsAndTheGapStaysUncovered() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(4 * GIB, 5 * GIB, 0), region(6 * GIB, 7 * GIB, 0))));
+        assertEquals(List.of(new Range(4 * GIB, 5 * GIB), new Range(6 * GIB, 7 * GIB)), tdmrRanges(plan));
+        assertEquals(List.of(), plan.tdmrs().get(1).reservedAreas());
+    }
+
+    private static HostConfig separateGibs(int count) {
+        List<MemoryRegion> regions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            regions.add(region((4 + 2L * i) * GIB, (5 + 2L * i) * GIB, 0));
+        }
+        return HostConfig.of(regions, HostConfig.cpus(1, 2, Set.of()), Hosts.KEY_IDS);
+    }
+
+    /** §5 item 24, merged kernel. */
+    @Test
+    void oneTdmrMoreThanTheModuleSupportsIsEnospcWithTheKernelsMessage() {
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(separateGibs(5), ModuleLimits.uniform(4, 16, 16),
+                KernelOptions.DEFAULT, List.of()));
+        assertEquals(Errno.ENOSPC, result.errno());
+        assertEquals(List.of("virt/tdx: initialization failed: TDMRs exhausted."), result.log());
+    }
+
+    /** §5 item 24, v7. */
+    @Test
+    void v7ReturnsE2bigSilentlyWhenTdmrsRunOut() {
+        HostConfig host = separateGibs(5);
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(host, ModuleLimits.uniform(4, 16, 16),
+                KernelOptions.of(Profile.V7), host.memblock().stream().map(MemoryRegion::range).toList()));
+        assertEquals(Errno.E2BIG, result.errno());
+        assertEquals(List.of(), result.log());
+    }
+
+    /** §5 item 25. */
+    @Test
+    void exactlyMaxTdmrsSucceedsWithTheLimitWarning() {
+        PlanResult result = TdxKernel.plan(separateGibs(4), ModuleLimits.uniform(4, 16, 16), KernelOptions.DEFAULT,
+                List.of());
+        assertEquals(4, planned(result).tdmrs().size());
+        assertEquals(List.of("virt/tdx: consumed TDMRs reaching limit: 4 used out of 4"), result.log());
+    }
+
+    /** §5 item 26. */
+    @Test
+    void theLimitWarningComesWhenFewerThanFourTdmrsAreLeft() {
+        ModuleLimits limits = ModuleLimits.uniform(8, 16, 16);
+        assertEquals(List.of("virt/tdx: consumed TDMRs reaching limit: 5 used out of 8"),
+                TdxKernel.plan(separateGibs(5), limits, KernelOptions.DEFAULT, List.of()).log());
+        assertEquals(List.of(), TdxKernel.plan(separateGibs(4), limits, KernelOptions.DEFAULT, List.of()).log());
+    }
+
+    // ---- Reserved areas: §3.6 -------------------------------------------------------------
+
+    /**
+     * {@code blocks} blocks of 16 MiB with 16 MiB gaps in [1 GiB, 2 GiB): a head hole, the gaps and a
+     * tail hole, {@code blocks + 1} areas; the PAMTs land above 4 GiB.
+     */
+    private static HostConfig holesInOneGib(int blocks) {
+        List<MemoryRegion> regions = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            long start = GIB + (2L * i + 1) * 16 * MIB;
+            regions.add(region(start, start + 16 * MIB, 0));
+        }
+        regions.add(region(4 * GIB, 12 * GIB, 0));
+        return HostConfig.of(regions, HostConfig.cpus(1, 2, Set.of()), Hosts.KEY_IDS);
+    }
+
+    /** §5 item 27. */
+    @Test
+    void exactlyMaxReservedAreasFitAndOneMoreIsEnospcWithEveryPamtFreed() {
+        // 15 blocks: a head hole, 14 gaps and a tail hole is 16 areas; the PAMTs lie in [8 GiB, 16 GiB).
+        TdmrPlan plan = planned(TdxKernel.plan(holesInOneGib(15)));
+        assertEquals(16, plan.tdmrs().get(0).reservedAreas().size());
+
+        HostConfig host = holesInOneGib(16);
+        PageAllocator allocator = new PageAllocator(host);
+        long free = allocator.freeBytes();
+        KernelLog log = new KernelLog(Profile.MAINLINE);
+        Construction construction = TdmrPlanner.construct(memlistOf(host), memlistOf(host).ranges(),
+                ModuleLimits.DEFAULT, PlannerRules.of(Profile.MAINLINE), allocator, log);
+        assertEquals(new Construction.Failed(Errno.ENOSPC), construction);
+        assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x40000000, 0x80000000): reserved areas exhausted."),
+                log.lines());
+        assertEquals(free, allocator.freeBytes());
+    }
+
+    private static TdxMemlist memlistOf(HostConfig host) {
+        return TdxMemlist.of(host.memblock().stream().map(r -> new TdxMemblock(Math.max(r.start(), MIB), r.end(), r.node()))
+                .toList());
+    }
+
+    /** §5 item 28. */
+    @Test
+    void seventeenMemblockHolesInTheFirstTdmrExhaustItsReservedAreas() {
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(Hosts.emeraldRapids()));
+        assertEquals(Errno.ENOSPC, result.errno());
+        assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted."),
+                result.log());
+    }
+
+    /** §5 item 30. */
+    @Test
+    void holesFromTheCmrsLeaveTheFirstTdmrTwoReservedAreas() {
+        TdmrPlan plan = planned(TdxKernel.plan(Hosts.emeraldRapids(), ModuleLimits.DEFAULT,
+                new KernelOptions(Profile.MAINLINE, HoleSource.CMRS), Hosts.EMR_CMRS));
+        assertEquals(List.of(new ReservedArea(0, MIB), new ReservedArea(0x6f800000L, 0x80000000L - 0x6f800000L)),
+                plan.tdmrs().get(0).reservedAreas());
+    }
+
+    /** §5 item 29: the Granite Rapids report (canonical/tdx#415), the second TDMR out of areas. */
+    @Test
+    void theFailingTdmrIsNamedWhereverItIs() {
+        List<MemoryRegion> regions = new ArrayList<>();
+        regions.add(region(MIB, GIB - MIB, 0));
+        for (int i = 0; i < 16; i++) {
+            long start = GIB + (2L * i + 1) * 16 * MIB;
+            regions.add(region(start, start + 16 * MIB, 0));
+        }
+        regions.add(region(4 * GIB, 8 * GIB, 0));
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(HostConfig.of(regions, HostConfig.cpus(1, 2, Set.of()),
+                Hosts.KEY_IDS)));
+        assertEquals(Errno.ENOSPC, result.errno());
+        assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x40000000, 0x80000000): reserved areas exhausted."),
+                result.log());
+    }
+
+    /** §5 item 32: node 0's PAMTs both land in TDMR 1, each its own area. */
+    @Test
+    void pamtsOfSeveralTdmrsInsideOneTdmrCostOneAreaEach() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(MIB, 2 * GIB, 0), region(4 * GIB, 12 * GIB, 0),
+                region(16 * GIB, 20 * GIB, 1))));
+        Tdmr second = plan.tdmrs().get(1);
+        assertEquals(List.of(new ReservedArea(plan.tdmrs().get(0).pamtChunk().start() - second.base(),
+                        plan.tdmrs().get(0).pamtChunk().size()),
+                new ReservedArea(second.pamtChunk().start() - second.base(), second.pamtChunk().size())),
+                second.reservedAreas());
+    }
+
+    /** Hands out the given addresses in order and records what is asked and freed. */
+    private static final class PlacedAllocator implements ContigAllocator {
+        private final long[] addresses;
+        private int next;
+        final List<Long> requestedPages = new ArrayList<>();
+        final List<Range> freed = new ArrayList<>();
+
+        PlacedAllocator(long... addresses) {
+            this.addresses = addresses;
+        }
+
+        @Override
+        public OptionalLong allocContigPages(long pageCount, int node) {
+            requestedPages.add(pageCount);
+            return next < addresses.length ? OptionalLong.of(addresses[next++]) : OptionalLong.empty();
+        }
+
+        @Override
+        public void freeContigRange(long pa, long pageCount) {
+            freed.add(Range.ofSize(pa, pageCount << Page.SHIFT));
+        }
+    }
+
+    private static Construction construct(TdxMemlist memlist, ContigAllocator allocator, KernelLog log) {
+        return TdmrPlanner.construct(memlist, memlist.ranges(), ModuleLimits.DEFAULT, PlannerRules.of(Profile.MAINLINE),
+                allocator, log);
+    }
+
+    private static final long PAMT_2G = (4104 * 2 + 4) * 1024L;
+
+    /** §5 item 32, second half: two PAMT chunks back to back still cost two areas. */
+    @Test
+    void adjacentPamtChunksAreNotMerged() {
+        TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 6 * GIB, 0), new TdxMemblock(8 * GIB, 10 * GIB, 0)));
+        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(4 * GIB, 4 * GIB + PAMT_2G),
+                new KernelLog(Profile.MAINLINE))).plan();
+        assertEquals(List.of(new ReservedArea(0, PAMT_2G), new ReservedArea(PAMT_2G, PAMT_2G)),
+                plan.tdmrs().get(0).reservedAreas());
+    }
+
+    /** §5 item 33. */
+    @Test
+    void aPamtChunkStraddlingTwoTdmrsIsClippedIntoEach() {
+        TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 6 * GIB, 0), new TdxMemblock(6 * GIB, 8 * GIB, 1)));
+        long chunk = 6 * GIB - 4 * MIB;
+        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(chunk, 7 * GIB),
+                new KernelLog(Profile.MAINLINE))).plan();
+        assertEquals(List.of(new Range(4 * GIB, 6 * GIB), new Range(6 * GIB, 8 * GIB)), tdmrRanges(plan));
+        assertEquals(List.of(new ReservedArea(2 * GIB - 4 * MIB, 4 * MIB)), plan.tdmrs().get(0).reservedAreas());
+        assertEquals(List.of(new ReservedArea(0, PAMT_2G - 4 * MIB), new ReservedArea(GIB, PAMT_2G)),
+                plan.tdmrs().get(1).reservedAreas());
+    }
+
+    /** §5 item 34: holes are added first, PAMTs after, and the list comes out by offset. */
+    @Test
+    void reservedAreasComeOutSortedThoughPamtsAreAddedAfterTheHoles() {
+        TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 5 * GIB + 512 * MIB, 0)));
+        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(4 * GIB + 64 * MIB),
+                new KernelLog(Profile.MAINLINE))).plan();
+        assertEquals(List.of(new ReservedArea(64 * MIB, (4104 * 2 + 4) * 1024L), new ReservedArea(GIB + 512 * MIB, 512 * MIB)),
+                plan.tdmrs().get(0).reservedAreas());
+    }
+
+    /** §5 item 35. */
+    @Test
+    void whenAPamtCannotBeAllocatedThePamtsAlreadyAllocatedAreFreedAndItIsEnomem() {
+        TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 5 * GIB, 0), new TdxMemblock(6 * GIB, 7 * GIB, 0),
+                new TdxMemblock(8 * GIB, 9 * GIB, 0)));
+        PlacedAllocator allocator = new PlacedAllocator(4 * GIB, 6 * GIB);
+        KernelLog log = new KernelLog(Profile.MAINLINE);
+        assertEquals(new Construction.Failed(Errno.ENOMEM), construct(memlist, allocator, log));
+        long chunk = (4104 + 4) * 1024L;
+        assertEquals(List.of(Range.ofSize(4 * GIB, chunk), Range.ofSize(6 * GIB, chunk)), allocator.freed);
+        assertEquals(List.of(), log.lines());
+    }
+
+    /** §5 item 36: the TDMR's PAMT goes on the node of the first block ending above its base. */
+    @Test
+    void aPamtGoesOnTheNodeOfTheFirstBlockEndingAboveItsTdmrsBase() {
+        TdmrPlan plan = planned(TdxKernel.plan(host(region(4 * GIB, 4 * GIB + 512 * MIB, 1),
+                region(4 * GIB + 512 * MIB, 6 * GIB, 0), region(8 * GIB, 10 * GIB, 0))));
+        assertEquals(4 * GIB, plan.tdmrs().get(0).pamtChunk().start());
+        assertEquals(4 * GIB + 512 * MIB, plan.tdmrs().get(1).pamtChunk().start());
+    }
+
+    @Test
+    void limitsTheKernelCannotWorkWithAreEinval() {
+        // 64 + 16 * 253 = 4112 bytes, rounded to 4608: more than a page.
+        assertEquals(Errno.EINVAL, notPlanned(TdxKernel.plan(Hosts.small(), ModuleLimits.uniform(64, 253, 16),
+                KernelOptions.DEFAULT, List.of())).errno());
+        assertEquals(Errno.EINVAL, notPlanned(TdxKernel.plan(Hosts.small(), ModuleLimits.uniform(0, 16, 16),
+                KernelOptions.DEFAULT, List.of())).errno());
+        planned(TdxKernel.plan(Hosts.small(), ModuleLimits.uniform(64, 252, 16), KernelOptions.DEFAULT, List.of()));
+    }
+}
