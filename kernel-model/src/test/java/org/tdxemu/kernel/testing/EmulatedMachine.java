@@ -1,0 +1,74 @@
+package org.tdxemu.kernel.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tdxemu.emulator.memory.SparseHostMemory;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.emulator.module.TdxModule;
+import org.tdxemu.emulator.platform.LogicalCpu;
+import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.kernel.host.Cpu;
+import org.tdxemu.kernel.host.Host;
+import org.tdxemu.kernel.host.HostConfig;
+import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.kernel.init.TdxKernel;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * A host running the kernel model against the real emulated TDX module: one memory, seen by both
+ * sides, the platform's CPUs being the host's (offline ones included, as MCHECK counts them).
+ */
+public final class EmulatedMachine implements AutoCloseable {
+
+    private final SparseHostMemory memory;
+    private final Host host;
+    private final TdxModule module;
+
+    public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleVersion version) {
+        List<LogicalCpu> cpus = new ArrayList<>();
+        for (Cpu cpu : config.cpus()) {
+            cpus.add(new LogicalCpu(cpu.id(), cpu.packageId()));
+        }
+        Platform platform = Platform.builder().cpus(cpus).cmrRanges(cmrs).build();
+        List<Range> installed = new ArrayList<>();
+        for (MemoryRegion region : config.memblock()) {
+            long start = Page.alignUp(region.start());
+            long end = Page.alignDown(region.end());
+            if (start < end) {
+                installed.add(new Range(start, end));
+            }
+        }
+        this.memory = new SparseHostMemory(installed, platform.memoryAddressBits());
+        this.host = new Host(config, memory);
+        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+    }
+
+    public static EmulatedMachine withCmrsAsMemory(HostConfig config) {
+        return new EmulatedMachine(config, config.memblock().stream().map(MemoryRegion::range).toList(),
+                ModuleVersion.V1_5);
+    }
+
+    public SparseHostMemory memory() {
+        return memory;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public TdxModule module() {
+        return module;
+    }
+
+    public TdxKernel kernel(KernelOptions options) {
+        return TdxKernel.create(options, host, module);
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}
