@@ -33,6 +33,13 @@ public final class EmulatedMachine implements AutoCloseable {
             cpus.add(new LogicalCpu(cpu.id(), cpu.packageId()));
         }
         Platform platform = Platform.builder().cpus(cpus).cmrRanges(cmrs).build();
+        this.memory = new SparseHostMemory(installedRam(config), platform.memoryAddressBits());
+        this.host = new Host(config, memory);
+        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+    }
+
+    /** The whole pages of memblock's regions: the memory the machine has. */
+    public static List<Range> installedRam(HostConfig config) {
         List<Range> installed = new ArrayList<>();
         for (MemoryRegion region : config.memblock()) {
             long start = Page.alignUp(region.start());
@@ -41,9 +48,7 @@ public final class EmulatedMachine implements AutoCloseable {
                 installed.add(new Range(start, end));
             }
         }
-        this.memory = new SparseHostMemory(installed, platform.memoryAddressBits());
-        this.host = new Host(config, memory);
-        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+        return installed;
     }
 
     public static EmulatedMachine withCmrsAsMemory(HostConfig config) {

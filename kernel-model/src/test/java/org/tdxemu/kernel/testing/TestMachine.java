@@ -1,12 +1,10 @@
 package org.tdxemu.kernel.testing;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
-import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.MainlineKernel;
 import org.tdxemu.kernel.init.TdxKernel;
@@ -24,15 +22,7 @@ public final class TestMachine implements AutoCloseable {
     private final FakeTdxModule module;
 
     public TestMachine(HostConfig config, List<Range> cmrs) {
-        List<Range> installed = new ArrayList<>();
-        for (MemoryRegion region : config.memblock()) {
-            long start = Page.alignUp(region.start());
-            long end = Page.alignDown(region.end());
-            if (start < end) {
-                installed.add(new Range(start, end));
-            }
-        }
-        this.memory = new SparseHostMemory(installed, ADDRESS_BITS);
+        this.memory = new SparseHostMemory(EmulatedMachine.installedRam(config), ADDRESS_BITS);
         this.host = new Host(config, memory);
         this.module = new FakeTdxModule(memory, config, cmrs);
     }
