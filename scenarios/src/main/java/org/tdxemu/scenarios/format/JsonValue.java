@@ -27,10 +27,22 @@ public final class JsonValue {
 
     private final JsonNode json;
     private final String path;
+    /** What the whole document is called in messages about its top-level keys. */
+    private final String rootName;
 
     public JsonValue(JsonNode json, String path) {
+        this(json, path, "the scenario");
+    }
+
+    private JsonValue(JsonNode json, String path, String rootName) {
         this.json = json;
         this.path = path;
+        this.rootName = rootName;
+    }
+
+    /** A whole document, called {@code rootName} in messages ("the scenario", "a trace record"). */
+    public static JsonValue root(JsonNode json, String rootName) {
+        return new JsonValue(json, "", rootName);
     }
 
     public String path() {
@@ -42,7 +54,7 @@ public final class JsonValue {
     }
 
     public ScenarioException error(String problem) {
-        return new ScenarioException(path + ": " + problem);
+        return new ScenarioException(path.isEmpty() ? problem : path + ": " + problem);
     }
 
     public boolean isNull() {
@@ -54,7 +66,7 @@ public final class JsonValue {
         if (!json.isObject()) {
             throw error("expected an object, found " + describe());
         }
-        return new JsonObject((ObjectNode) json, path, allowed);
+        return new JsonObject((ObjectNode) json, path, path.isEmpty() ? rootName : path, allowed);
     }
 
     public List<JsonValue> array() {
@@ -63,7 +75,7 @@ public final class JsonValue {
         }
         List<JsonValue> items = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
-            items.add(new JsonValue(json.get(i), path + "[" + i + "]"));
+            items.add(new JsonValue(json.get(i), path + "[" + i + "]", rootName));
         }
         return items;
     }
@@ -167,15 +179,18 @@ public final class JsonValue {
         private final ObjectNode json;
         private final String path;
 
-        JsonObject(ObjectNode json, String path, String... allowed) {
+        private final String rootName;
+
+        JsonObject(ObjectNode json, String path, String name, String... allowed) {
             this.json = json;
             this.path = path;
+            this.rootName = name;
             Set<String> known = new LinkedHashSet<>(List.of(allowed));
             for (Iterator<String> keys = json.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();
                 if (!known.contains(key)) {
-                    throw new ScenarioException(child(key) + ": unknown key; " + path
-                            + (path.isEmpty() ? "the scenario" : "") + " takes " + String.join(", ", known));
+                    throw new ScenarioException(child(key) + ": unknown key; " + name + " takes "
+                            + String.join(", ", known));
                 }
             }
         }
@@ -190,7 +205,7 @@ public final class JsonValue {
 
         public Optional<JsonValue> optional(String key) {
             JsonNode value = json.get(key);
-            return value == null ? Optional.empty() : Optional.of(new JsonValue(value, child(key)));
+            return value == null ? Optional.empty() : Optional.of(new JsonValue(value, child(key), rootName));
         }
 
         public JsonValue required(String key) {

@@ -90,7 +90,7 @@ public final class ScenarioReader {
     public static JsonNode tree(String text) {
         try {
             JsonNode tree = MAPPER.readTree(text);
-            if (tree == null) {
+            if (tree == null || tree.isMissingNode()) {
                 throw new ScenarioException("the file is empty");
             }
             return tree;

@@ -1,15 +1,16 @@
 package org.tdxemu.scenarios.trace;
 
+import java.util.Arrays;
+import org.tdxemu.seamcall.memory.ForwardingMemory;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
 
-/** Host memory that tells a {@link TraceRecorder} every write before it makes it. */
-final class RecordingMemory implements PhysicalMemory {
+/** Host memory that tells a {@link TraceRecorder} every write it makes. */
+final class RecordingMemory extends ForwardingMemory {
 
-    private final PhysicalMemory memory;
     private final TraceRecorder recorder;
 
     RecordingMemory(PhysicalMemory memory, TraceRecorder recorder) {
-        this.memory = memory;
+        super(memory);
         this.recorder = recorder;
     }
 
@@ -22,68 +23,43 @@ final class RecordingMemory implements PhysicalMemory {
     }
 
     @Override
-    public int read8(long pa) {
-        return memory.read8(pa);
-    }
-
-    @Override
-    public int read16(long pa) {
-        return memory.read16(pa);
-    }
-
-    @Override
-    public long read32(long pa) {
-        return memory.read32(pa);
-    }
-
-    @Override
-    public long read64(long pa) {
-        return memory.read64(pa);
-    }
-
-    @Override
     public void write8(long pa, int value) {
-        memory.write8(pa, value);
+        super.write8(pa, value);
         record(pa, value, 1);
     }
 
     @Override
     public void write16(long pa, int value) {
-        memory.write16(pa, value);
+        super.write16(pa, value);
         record(pa, value, 2);
     }
 
     @Override
     public void write32(long pa, long value) {
-        memory.write32(pa, value);
+        super.write32(pa, value);
         record(pa, value, 4);
     }
 
     @Override
     public void write64(long pa, long value) {
-        memory.write64(pa, value);
+        super.write64(pa, value);
         record(pa, value, 8);
     }
 
     @Override
-    public void read(long pa, byte[] destination, int offset, int length) {
-        memory.read(pa, destination, offset, length);
-    }
-
-    @Override
     public void write(long pa, byte[] source, int offset, int length) {
-        memory.write(pa, source, offset, length);
+        super.write(pa, source, offset, length);
         recorder.written(pa, source, offset, length);
     }
 
     @Override
     public void fill(long pa, long length, byte value) {
-        memory.fill(pa, length, value);
+        super.fill(pa, length, value);
         if (value == 0 && length > TraceRecorder.LARGEST_RECORDED_FILL) {
             return;
         }
         byte[] chunk = new byte[(int) Math.min(length, TraceRecorder.LARGEST_RECORDED_FILL)];
-        java.util.Arrays.fill(chunk, value);
+        Arrays.fill(chunk, value);
         for (long done = 0; done < length; done += chunk.length) {
             recorder.written(pa + done, chunk, 0, (int) Math.min(chunk.length, length - done));
         }
@@ -91,15 +67,10 @@ final class RecordingMemory implements PhysicalMemory {
 
     @Override
     public void copy(long sourcePa, long destinationPa, long length) {
-        memory.copy(sourcePa, destinationPa, length);
+        super.copy(sourcePa, destinationPa, length);
         for (long done = 0; done < length; done += TraceRecorder.LARGEST_RECORDED_FILL) {
             int n = (int) Math.min(TraceRecorder.LARGEST_RECORDED_FILL, length - done);
             recorder.written(destinationPa + done, memory.read(destinationPa + done, n), 0, n);
         }
-    }
-
-    @Override
-    public boolean isBacked(long pa, long length) {
-        return memory.isBacked(pa, length);
     }
 }

@@ -67,9 +67,9 @@ public final class TraceReader implements Iterator<TraceRecord> {
             return null;
         }
         try {
-            return record(new JsonValue(ScenarioReader.tree(text), "line " + lineNumber));
+            return record(JsonValue.root(ScenarioReader.tree(text), "a trace record"));
         } catch (ScenarioException e) {
-            throw e.getMessage().startsWith("line ") ? e : new ScenarioException("line " + lineNumber + ": " + e.getMessage());
+            throw new ScenarioException("line " + lineNumber + ": " + e.getMessage());
         }
     }
 

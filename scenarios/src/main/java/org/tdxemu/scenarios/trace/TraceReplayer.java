@@ -3,7 +3,6 @@ package org.tdxemu.scenarios.trace;
 import java.io.BufferedReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.run.Machine;
@@ -71,11 +70,11 @@ public final class TraceReplayer {
             differences.add(String.format("status 0x%x (%s), the trace says 0x%x (%s)", status,
                     DecodedStatus.of(status).summary(), call.status(), DecodedStatus.of(call.status()).summary()));
         }
-        for (Map.Entry<Gpr, Long> expected : call.out().entrySet()) {
-            long actual = registers.get(expected.getKey());
-            if (actual != expected.getValue()) {
-                differences.add(String.format("%s 0x%x, the trace says 0x%x", expected.getKey().lowerCaseName(), actual,
-                        expected.getValue()));
+        for (Gpr r : Gpr.values()) {
+            Long expected = call.out().get(r);
+            if (expected != null && registers.get(r) != expected) {
+                differences.add(String.format("%s 0x%x, the trace says 0x%x", r.lowerCaseName(), registers.get(r),
+                        expected));
             }
         }
         if (differences.isEmpty()) {
