@@ -1,0 +1,215 @@
+package org.tdxemu.scenarios.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * A JSON value read from a user's file, with the path that names it in error messages
+ * ({@code platform.cmrs[1]}). Every accessor either returns what the file says or throws a
+ * {@link ScenarioException} that names the path and the problem.
+ */
+public final class JsonValue {
+
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*([KMGTP])(?:i?B)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DECIMAL = Pattern.compile("\\d+");
+    private static final Pattern HEX = Pattern.compile("0[xX]([0-9a-fA-F]{1,16})");
+
+    private final JsonNode json;
+    private final String path;
+    /** What the whole document is called in messages about its top-level keys. */
+    private final String rootName;
+
+    public JsonValue(JsonNode json, String path) {
+        this(json, path, "the scenario");
+    }
+
+    private JsonValue(JsonNode json, String path, String rootName) {
+        this.json = json;
+        this.path = path;
+        this.rootName = rootName;
+    }
+
+    /** A whole document, called {@code rootName} in messages ("the scenario", "a trace record"). */
+    public static JsonValue root(JsonNode json, String rootName) {
+        return new JsonValue(json, "", rootName);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public JsonNode json() {
+        return json;
+    }
+
+    public ScenarioException error(String problem) {
+        return new ScenarioException(path.isEmpty() ? problem : path + ": " + problem);
+    }
+
+    public boolean isNull() {
+        return json.isNull();
+    }
+
+    /** This value as an object whose keys must all be among {@code allowed}. */
+    public JsonObject object(String... allowed) {
+        if (!json.isObject()) {
+            throw error("expected an object, found " + describe());
+        }
+        return new JsonObject((ObjectNode) json, path, path.isEmpty() ? rootName : path, allowed);
+    }
+
+    public List<JsonValue> array() {
+        if (!json.isArray()) {
+            throw error("expected an array, found " + describe());
+        }
+        List<JsonValue> items = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            items.add(new JsonValue(json.get(i), path + "[" + i + "]", rootName));
+        }
+        return items;
+    }
+
+    public String string() {
+        if (!json.isTextual()) {
+            throw error("expected a string, found " + describe());
+        }
+        return json.textValue();
+    }
+
+    public boolean bool() {
+        if (!json.isBoolean()) {
+            throw error("expected true or false, found " + describe());
+        }
+        return json.booleanValue();
+    }
+
+    /**
+     * An address, size or count: a JSON integer, or a string in hex ({@code "0x77800000"}), in
+     * decimal, or with a binary unit ({@code "2G"}, {@code "512M"}, {@code "64T"}; K, M, G, T, P).
+     */
+    public long quantity() {
+        if (json.isIntegralNumber()) {
+            if (!json.canConvertToLong() || json.longValue() < 0) {
+                throw error("expected a non-negative 64-bit number, found " + json);
+            }
+            return json.longValue();
+        }
+        if (!json.isTextual()) {
+            throw error("expected a number or a string such as \"0x1000\" or \"2G\", found " + describe());
+        }
+        String text = json.textValue().trim();
+        Matcher hex = HEX.matcher(text);
+        if (hex.matches()) {
+            return Long.parseUnsignedLong(hex.group(1), 16);
+        }
+        try {
+            if (DECIMAL.matcher(text).matches()) {
+                return Long.parseLong(text);
+            }
+            Matcher unit = WITH_UNIT.matcher(text);
+            if (unit.matches()) {
+                int shift = switch (unit.group(2).toUpperCase(Locale.ROOT)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    case "G" -> 30;
+                    case "T" -> 40;
+                    default -> 50;
+                };
+                long value = Long.parseLong(unit.group(1));
+                if (value > Long.MAX_VALUE >>> shift) {
+                    throw error("\"" + text + "\" does not fit 64 bits");
+                }
+                return value << shift;
+            }
+        } catch (NumberFormatException e) {
+            throw error("\"" + text + "\" does not fit 64 bits");
+        }
+        throw error("\"" + text + "\" is not a number: write hex (\"0x77800000\"), decimal, or a size with a unit (\"2G\")");
+    }
+
+    /** A quantity within {@code [min, max]}. */
+    public int integer(int min, int max) {
+        long value = quantity();
+        if (value < min || value > max) {
+            throw error(value + " is out of range: expected " + min + " to " + max);
+        }
+        return (int) value;
+    }
+
+    /** A range written as {@code [start, end]}: half-open, start below end. */
+    public Range range() {
+        List<JsonValue> bounds = array();
+        if (bounds.size() != 2) {
+            throw error("expected [start, end], found " + bounds.size() + " values");
+        }
+        long start = bounds.get(0).quantity();
+        long end = bounds.get(1).quantity();
+        if (Long.compareUnsigned(start, end) >= 0) {
+            throw error(String.format("[0x%x, 0x%x) is empty: the end must be above the start", start, end));
+        }
+        return new Range(start, end);
+    }
+
+    private String describe() {
+        if (json.isObject()) {
+            return "an object";
+        }
+        if (json.isArray()) {
+            return "an array";
+        }
+        if (json.isTextual()) {
+            return "the string \"" + json.textValue() + "\"";
+        }
+        return json.isNull() ? "null" : json.toString();
+    }
+
+    /** A JSON object whose keys were checked against the ones its section allows. */
+    public static final class JsonObject {
+        private final ObjectNode json;
+        private final String path;
+
+        private final String rootName;
+
+        JsonObject(ObjectNode json, String path, String name, String... allowed) {
+            this.json = json;
+            this.path = path;
+            this.rootName = name;
+            Set<String> known = new LinkedHashSet<>(List.of(allowed));
+            for (Iterator<String> keys = json.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!known.contains(key)) {
+                    throw new ScenarioException(child(key) + ": unknown key; " + name + " takes "
+                            + String.join(", ", known));
+                }
+            }
+        }
+
+        public ObjectNode json() {
+            return json;
+        }
+
+        private String child(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        public Optional<JsonValue> optional(String key) {
+            JsonNode value = json.get(key);
+            return value == null ? Optional.empty() : Optional.of(new JsonValue(value, child(key), rootName));
+        }
+
+        public JsonValue required(String key) {
+            return optional(key).orElseThrow(() -> new ScenarioException(child(key) + ": missing"));
+        }
+    }
+}

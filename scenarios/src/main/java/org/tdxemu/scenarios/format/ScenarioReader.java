@@ -1,0 +1,407 @@
+package org.tdxemu.scenarios.format;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.emulator.platform.PlatformDefect;
+import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.kernel.init.HoleSource;
+import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.scenarios.format.JsonValue.JsonObject;
+import org.tdxemu.scenarios.spec.Expectation;
+import org.tdxemu.scenarios.spec.FaultSpec;
+import org.tdxemu.scenarios.spec.KeyIds;
+import org.tdxemu.scenarios.spec.ModuleSpec;
+import org.tdxemu.scenarios.spec.PlatformSpec;
+import org.tdxemu.scenarios.spec.Scenario;
+import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.memory.Range;
+import org.tdxemu.seamcall.register.Gpr;
+import org.tdxemu.seamcall.status.StatusCode;
+
+/**
+ * Reads and fully validates a scenario file (DESIGN.md, "Scenario format"; every key is in
+ * docs/scenarios.md). Anything wrong gets one {@link ScenarioException} naming the field and the
+ * problem.
+ */
+public final class ScenarioReader {
+
+    static final long PAGE = 4096;
+    /** Module package IDs run 0–7; a few more are allowed so that LP.INIT's refusal can be shown. */
+    static final int MAX_PACKAGES = 16;
+    static final int MAX_CPUS = 4096;
+    static final int MAX_NODES = 64;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ScenarioReader() {
+    }
+
+    /** Reads {@code file}; problems are reported with the file name first. */
+    public static Scenario read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ScenarioException(file + ": cannot be read: " + e.getMessage());
+        }
+        try {
+            return parse(text);
+        } catch (ScenarioException e) {
+            throw e.inFile(file.toString());
+        }
+    }
+
+    /** Parses a scenario from JSON text. */
+    public static Scenario parse(String text) {
+        return scenario(new JsonValue(tree(text), ""));
+    }
+
+    /** The JSON tree of {@code text}, or one message saying where the JSON is broken. */
+    public static JsonNode tree(String text) {
+        try {
+            JsonNode tree = MAPPER.readTree(text);
+            if (tree == null || tree.isMissingNode()) {
+                throw new ScenarioException("the file is empty");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ScenarioException("not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Scenario scenario(JsonValue root) {
+        JsonObject top = root.object("name", "description", "platform", "module", "kernel", "faults", "expect");
+        String name = top.required("name").string();
+        if (name.isBlank()) {
+            throw new ScenarioException("name: must not be empty");
+        }
+        String description = top.optional("description").map(JsonValue::string).orElse("");
+        JsonValue platformValue = top.required("platform");
+        PlatformSpec platform = platform(platformValue);
+        ObjectNode moduleJson = top.optional("module").map(v -> (ObjectNode) v.json())
+                .orElseGet(JsonNodeFactory.instance::objectNode);
+        ModuleSpec module = top.optional("module").map(ScenarioReader::module).orElse(ModuleSpec.DEFAULT);
+        KernelOptions kernel = top.optional("kernel").map(ScenarioReader::kernel).orElse(KernelOptions.DEFAULT);
+        List<FaultSpec> faults = new ArrayList<>();
+        top.optional("faults").ifPresent(list -> list.array().forEach(f -> faults.add(fault(f, platform))));
+        Optional<Expectation> expect = top.optional("expect").map(ScenarioReader::expectation);
+        return new Scenario(name, description, platform, module, kernel, faults, expect,
+                (ObjectNode) platformValue.json(), moduleJson);
+    }
+
+    // ---- platform --------------------------------------------------------------------------
+
+    /** Reads a "platform" object (also the first line of a trace). */
+    public static PlatformSpec platform(JsonValue value) {
+        JsonObject p = value.object("packages", "cpusPerPackage", "offlineCpus", "keyIds", "cmrs", "memory",
+                "reserved", "seamrr", "defects", "partialWriteErratum");
+        int packages = p.optional("packages").map(v -> v.integer(1, MAX_PACKAGES)).orElse(1);
+        int cpusPerPackage = p.optional("cpusPerPackage").map(v -> v.integer(1, MAX_CPUS)).orElse(4);
+        int cpus = packages * cpusPerPackage;
+        if (cpus > MAX_CPUS) {
+            throw p.required("cpusPerPackage").error(packages + " packages × " + cpusPerPackage
+                    + " CPUs is more than " + MAX_CPUS + " CPUs");
+        }
+        Set<Integer> offline = new HashSet<>();
+        p.optional("offlineCpus").ifPresent(list -> {
+            for (JsonValue cpu : list.array()) {
+                if (!offline.add(cpuNumber(cpu, cpus))) {
+                    throw cpu.error("CPU " + cpu.quantity() + " is listed twice");
+                }
+            }
+        });
+        if (offline.size() == cpus) {
+            throw p.required("offlineCpus").error("every CPU is offline; the kernel needs one to boot on");
+        }
+        KeyIds keyIds = p.optional("keyIds").map(ScenarioReader::keyIds).orElse(new KeyIds(31, 32, 6));
+
+        JsonValue cmrsValue = p.required("cmrs");
+        List<Range> cmrs = sortedRanges(cmrsValue, "CMR", true);
+        if (cmrs.isEmpty()) {
+            throw cmrsValue.error("at least one CMR is needed");
+        }
+        if (cmrs.size() > Platform.MAX_CMRS) {
+            throw cmrsValue.error(cmrs.size() + " CMRs; MCHECK's table holds at most " + Platform.MAX_CMRS);
+        }
+        List<MemoryRegion> memory = p.optional("memory").map(ScenarioReader::memory)
+                .orElseGet(() -> cmrs.stream().map(r -> MemoryRegion.of(r, 0)).toList());
+        List<Range> reserved = p.optional("reserved").map(v -> sortedRanges(v, "reserved range", false))
+                .orElse(List.of());
+        Range seamrr = p.optional("seamrr").map(JsonValue::range).orElse(new Range(0, 0));
+        List<PlatformDefect> defects = new ArrayList<>();
+        p.optional("defects").ifPresent(list -> list.array().forEach(d -> defects.add(defect(d, cpus))));
+        boolean erratum = p.optional("partialWriteErratum").map(JsonValue::bool).orElse(false);
+        return new PlatformSpec(packages, cpusPerPackage, offline, keyIds, cmrs, memory, reserved, seamrr, defects,
+                erratum);
+    }
+
+    private static int cpuNumber(JsonValue value, int cpus) {
+        long cpu = value.quantity();
+        if (cpu >= cpus) {
+            throw value.error("CPU " + cpu + " does not exist: the platform has CPUs 0 to " + (cpus - 1));
+        }
+        return (int) cpu;
+    }
+
+    private static KeyIds keyIds(JsonValue value) {
+        JsonObject k = value.object("mktme", "tdx", "bits");
+        int mktme = k.optional("mktme").map(v -> v.integer(0, 0xFFFF)).orElse(31);
+        int tdx = k.optional("tdx").map(v -> v.integer(0, 0xFFFF)).orElse(32);
+        int needed = KeyIds.bitsFor(mktme, tdx);
+        int bits = k.optional("bits").map(v -> v.integer(1, 16)).orElse(needed);
+        if (bits < needed || needed > 16) {
+            throw value.error(mktme + " MKTME + " + tdx + " TDX KeyIDs need " + needed + " KeyID bits"
+                    + (needed > 16 ? "; at most 16 are possible" : ", not " + bits));
+        }
+        return new KeyIds(mktme, tdx, bits);
+    }
+
+    /** Ranges written as [start, end] pairs, ascending and non-overlapping (touching is fine). */
+    private static List<Range> sortedRanges(JsonValue list, String what, boolean pageAligned) {
+        List<Range> ranges = new ArrayList<>();
+        for (JsonValue item : list.array()) {
+            Range range = item.range();
+            if (pageAligned && ((range.start() | range.end()) & (PAGE - 1)) != 0) {
+                throw item.error(what + " " + range + " is not 4 KiB aligned");
+            }
+            if (!ranges.isEmpty() && Long.compareUnsigned(range.start(), ranges.get(ranges.size() - 1).end()) < 0) {
+                Range previous = ranges.get(ranges.size() - 1);
+                throw item.error(what + " " + range + (Long.compareUnsigned(range.start(), previous.start()) < 0
+                        ? " is out of order: it starts below " + previous : " overlaps " + previous));
+            }
+            ranges.add(range);
+        }
+        return ranges;
+    }
+
+    private static List<MemoryRegion> memory(JsonValue list) {
+        List<MemoryRegion> regions = new ArrayList<>();
+        for (JsonValue item : list.array()) {
+            JsonObject m = item.object("start", "end", "node");
+            long start = m.required("start").quantity();
+            long end = m.required("end").quantity();
+            if (Long.compareUnsigned(start, end) >= 0) {
+                throw item.error(String.format("[0x%x, 0x%x) is empty: the end must be above the start", start, end));
+            }
+            int node = m.optional("node").map(v -> v.integer(0, MAX_NODES - 1)).orElse(0);
+            Range range = new Range(start, end);
+            if (!regions.isEmpty() && Long.compareUnsigned(start, regions.get(regions.size() - 1).end()) < 0) {
+                Range previous = regions.get(regions.size() - 1).range();
+                throw item.error("memory region " + range + (Long.compareUnsigned(start, previous.start()) < 0
+                        ? " is out of order: it starts below " + previous : " overlaps " + previous));
+            }
+            regions.add(new MemoryRegion(start, end, node));
+        }
+        if (regions.isEmpty()) {
+            throw list.error("at least one memory region is needed");
+        }
+        return regions;
+    }
+
+    private static PlatformDefect defect(JsonValue value, int cpus) {
+        JsonObject type = value.object("type", "msr", "cpu", "leaf", "subleaf", "verifyMask", "expected", "mask");
+        String kind = type.required("type").string();
+        return switch (kind) {
+            case "incorrectMsr" -> new PlatformDefect.IncorrectMsr(msr(value.object("type", "msr")));
+            case "incorrectCpuid" -> {
+                JsonObject o = value.object("type", "leaf", "subleaf", "verifyMask", "expected");
+                yield new PlatformDefect.IncorrectCpuid(u32(o.required("leaf")), u32(o.optional("subleaf")),
+                        o.optional("verifyMask").map(JsonValue::quantity).orElse(-1L),
+                        o.optional("expected").map(JsonValue::quantity).orElse(0L));
+            }
+            case "limitCpuidMaxval" -> {
+                value.object("type");
+                yield new PlatformDefect.LimitCpuidMaxval();
+            }
+            case "inconsistentMsr" -> {
+                JsonObject o = value.object("type", "cpu", "msr");
+                yield new PlatformDefect.InconsistentMsr(cpuNumber(o.required("cpu"), cpus), msr(o));
+            }
+            case "inconsistentCpuid" -> {
+                JsonObject o = value.object("type", "cpu", "leaf", "subleaf", "mask");
+                yield new PlatformDefect.InconsistentCpuid(cpuNumber(o.required("cpu"), cpus), u32(o.required("leaf")),
+                        u32(o.optional("subleaf")), o.optional("mask").map(JsonValue::quantity).orElse(-1L));
+            }
+            default -> throw type.required("type").error("unknown defect \"" + kind
+                    + "\"; known: incorrectMsr, incorrectCpuid, limitCpuidMaxval, inconsistentMsr, inconsistentCpuid");
+        };
+    }
+
+    private static int msr(JsonObject o) {
+        return u32(o.required("msr"));
+    }
+
+    private static int u32(JsonValue value) {
+        long v = value.quantity();
+        if (v > 0xFFFF_FFFFL) {
+            throw value.error(String.format("0x%x does not fit 32 bits", v));
+        }
+        return (int) v;
+    }
+
+    private static int u32(Optional<JsonValue> value) {
+        return value.map(ScenarioReader::u32).orElse(0);
+    }
+
+    // ---- module and kernel -----------------------------------------------------------------
+
+    /** Reads a "module" object (also the first line of a trace). */
+    public static ModuleSpec module(JsonValue value) {
+        JsonObject m = value.object("version", "maxTdmrs", "maxReservedPerTdmr", "pamtEntrySize", "tdxFeatures0");
+        ModuleVersion version = m.optional("version").map(ScenarioReader::version).orElse(ModuleVersion.V1_5);
+        int maxTdmrs = m.optional("maxTdmrs").map(v -> v.integer(1, ModuleSettings.TABLE_TDMRS)).orElse(64);
+        int maxReserved = m.optional("maxReservedPerTdmr")
+                .map(v -> v.integer(1, ModuleSettings.TABLE_RESERVED_AREAS)).orElse(16);
+        int entrySize = m.optional("pamtEntrySize").map(v -> v.integer(ModuleSettings.MIN_PAMT_ENTRY_SIZE, 0xFFFF))
+                .orElse(16);
+        OptionalLong features = m.optional("tdxFeatures0").map(v -> OptionalLong.of(v.quantity()))
+                .orElse(OptionalLong.empty());
+        return new ModuleSpec(version, maxTdmrs, maxReserved, entrySize, features);
+    }
+
+    public static ModuleVersion version(JsonValue value) {
+        String label = value.string();
+        return ModuleVersion.ofLabel(label).orElseThrow(() -> value.error("unknown module version \"" + label
+                + "\"; known: 1.0, 1.5"));
+    }
+
+    private static KernelOptions kernel(JsonValue value) {
+        JsonObject k = value.object("profile", "holes");
+        Profile profile = k.optional("profile").map(ScenarioReader::profile).orElse(Profile.MAINLINE);
+        HoleSource holes = k.optional("holes").map(v -> switch (v.string()) {
+            case "memblock" -> HoleSource.MEMBLOCK;
+            case "cmr", "cmrs" -> HoleSource.CMRS;
+            default -> throw v.error("unknown hole source \"" + v.string() + "\"; known: memblock, cmr");
+        }).orElse(HoleSource.MEMBLOCK);
+        if (profile == Profile.V7 && holes == HoleSource.CMRS) {
+            throw k.required("holes").error("holes from the CMRs is a fix to the merged kernel; the v7 profile never had it");
+        }
+        return new KernelOptions(profile, holes);
+    }
+
+    public static Profile profile(JsonValue value) {
+        return switch (value.string()) {
+            case "mainline" -> Profile.MAINLINE;
+            case "v7" -> Profile.V7;
+            default -> throw value.error("unknown kernel profile \"" + value.string() + "\"; known: mainline, v7");
+        };
+    }
+
+    // ---- faults and expectations -----------------------------------------------------------
+
+    private static FaultSpec fault(JsonValue value, PlatformSpec platform) {
+        JsonObject f = value.object("leaf", "occurrence", "cpu", "status", "repeat", "out", "mode");
+        Leaf leaf = leaf(f.required("leaf"));
+        int occurrence = f.optional("occurrence").map(v -> v.integer(1, Integer.MAX_VALUE)).orElse(1);
+        OptionalInt cpu = f.optional("cpu").map(v -> OptionalInt.of(cpuNumber(v, platform.cpuCount())))
+                .orElse(OptionalInt.empty());
+        long status = status(f.required("status"));
+        int repeat = f.optional("repeat").map(v -> v.integer(1, Integer.MAX_VALUE)).orElse(1);
+        Map<Gpr, Long> out = new EnumMap<>(Gpr.class);
+        f.optional("out").ifPresent(o -> {
+            JsonObject registers = o.object(outputRegisterNames());
+            for (Gpr r : outputRegisters()) {
+                registers.optional(r.lowerCaseName()).ifPresent(v -> out.put(r, v.quantity()));
+            }
+        });
+        FaultSpec.Mode mode = f.optional("mode").map(v -> switch (v.string()) {
+            case "instead" -> FaultSpec.Mode.INSTEAD;
+            case "after" -> FaultSpec.Mode.AFTER;
+            default -> throw v.error("unknown mode \"" + v.string() + "\"; known: instead, after");
+        }).orElse(FaultSpec.Mode.INSTEAD);
+        return new FaultSpec(leaf, occurrence, cpu, status, repeat, out, mode);
+    }
+
+    /** The registers a fault may set: every one but RAX (the status) and RSP. */
+    static List<Gpr> outputRegisters() {
+        List<Gpr> registers = new ArrayList<>();
+        for (Gpr r : Gpr.values()) {
+            if (r != Gpr.RAX && r != Gpr.RSP) {
+                registers.add(r);
+            }
+        }
+        return registers;
+    }
+
+    private static String[] outputRegisterNames() {
+        return outputRegisters().stream().map(Gpr::lowerCaseName).toArray(String[]::new);
+    }
+
+    public static Leaf leaf(JsonValue value) {
+        String name = value.string();
+        return Leaf.ofName(name).orElseThrow(() -> value.error("unknown leaf \"" + name
+                + "\"; leaves are named as the specification does, e.g. TDH.SYS.CONFIG"));
+    }
+
+    /** A status by name ({@code TDX_KEY_GENERATION_FAILED}, {@code VMFAILINVALID}) or as a 64-bit value. */
+    public static long status(JsonValue value) {
+        if (value.json().isTextual() && !value.string().trim().startsWith("0x") && !value.string().trim().startsWith("0X")) {
+            String name = value.string().trim();
+            Optional<StatusCode> code = StatusCode.ofName(name)
+                    .or(() -> StatusCode.ofName("TDX_SEAMCALL_" + name.toUpperCase(Locale.ROOT)));
+            return code.map(StatusCode::value).orElseThrow(() -> value.error("unknown status \"" + name
+                    + "\"; write a name such as TDX_KEY_GENERATION_FAILED or a 64-bit value such as \"0xC0000A1200050102\""));
+        }
+        return value.quantity();
+    }
+
+    private static Expectation expectation(JsonValue value) {
+        JsonObject e = value.object("outcome", "errno", "pamtKb", "tdmrs", "log");
+        Optional<Expectation.Outcome> outcome = e.optional("outcome").map(v -> switch (v.string()) {
+            case "initialized" -> Expectation.Outcome.INITIALIZED;
+            case "failed" -> Expectation.Outcome.FAILED;
+            default -> throw v.error("unknown outcome \"" + v.string() + "\"; known: initialized, failed");
+        });
+        Optional<Optional<Errno>> errno = e.optional("errno").map(v -> v.isNull() ? Optional.<Errno>empty()
+                : Optional.of(errno(v)));
+        OptionalLong pamtKb = e.optional("pamtKb").map(v -> OptionalLong.of(v.quantity())).orElse(OptionalLong.empty());
+        OptionalInt tdmrs = e.optional("tdmrs").map(v -> OptionalInt.of(v.integer(0, ModuleSettings.TABLE_TDMRS)))
+                .orElse(OptionalInt.empty());
+        List<String> log = new ArrayList<>();
+        e.optional("log").ifPresent(list -> list.array().forEach(line -> log.add(line.string())));
+        return new Expectation(outcome, errno, pamtKb, tdmrs, log);
+    }
+
+    private static Errno errno(JsonValue value) {
+        String name = value.string();
+        try {
+            return Errno.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw value.error("unknown errno \"" + name + "\"; known: " + List.of(Errno.values()));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.tdxemu.scenarios.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.ReservedArea;
+import org.tdxemu.kernel.planner.Tdmr;
+import org.tdxemu.kernel.planner.TdmrPlan;
+import org.tdxemu.scenarios.run.RunReport;
+import org.tdxemu.seamcall.layout.PageSize;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * The JSON the command line prints (DESIGN.md, "Command line"): addresses and sizes as hex
+ * strings, {@code pamtKb} as a number, log lines exactly as the kernel prints them.
+ */
+public final class JsonReports {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonReports() {
+    }
+
+    /**
+     * {@code run --json}: outcome, errno, pamtKb, tdmrs, seamcalls (count by leaf name), log; also
+     * the scenario's name and the expectations that failed.
+     */
+    public static ObjectNode run(RunReport report) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("scenario", report.scenario());
+        json.put("outcome", report.initialized() ? "initialized" : "failed");
+        report.errno().ifPresentOrElse(e -> json.put("errno", e.name()), () -> json.putNull("errno"));
+        json.put("pamtKb", report.result().pamtKb());
+        json.set("tdmrs", tdmrs(report.plan().orElse(new TdmrPlan(List.of()))));
+        ObjectNode seamcalls = json.putObject("seamcalls");
+        for (Map.Entry<Integer, Long> e : report.seamcalls().entrySet()) {
+            seamcalls.put(leafName(e.getKey()), e.getValue());
+        }
+        lines(json.putArray("log"), report.log());
+        lines(json.putArray("failedExpectations"), report.failedExpectations());
+        return json;
+    }
+
+    /** {@code plan --json}: the same tdmrs and pamtKb; errno and log when the kernel could not plan. */
+    public static ObjectNode plan(PlanResult plan) {
+        ObjectNode json = JSON.createObjectNode();
+        if (plan instanceof PlanResult.Planned planned) {
+            json.putNull("errno");
+            json.put("pamtKb", planned.plan().pamtKb());
+            json.set("tdmrs", tdmrs(planned.plan()));
+        } else if (plan instanceof PlanResult.NotPlanned notPlanned) {
+            json.put("errno", notPlanned.errno().name());
+            json.put("pamtKb", 0);
+            json.putArray("tdmrs");
+        }
+        lines(json.putArray("log"), plan.log());
+        return json;
+    }
+
+    public static ArrayNode tdmrs(TdmrPlan plan) {
+        ArrayNode tdmrs = JSON.createArrayNode();
+        for (Tdmr tdmr : plan.tdmrs()) {
+            ObjectNode t = tdmrs.addObject();
+            t.put("base", hex(tdmr.base()));
+            t.put("size", hex(tdmr.size()));
+            ObjectNode pamt = t.putObject("pamt");
+            for (PageSize ps : PageSize.values()) {
+                Range table = tdmr.pamt(ps);
+                ObjectNode level = pamt.putObject(ps.label().toLowerCase(java.util.Locale.ROOT));
+                level.put("base", hex(table.start()));
+                level.put("size", hex(table.size()));
+            }
+            ArrayNode reserved = t.putArray("reserved");
+            for (ReservedArea area : tdmr.reservedAreas()) {
+                ObjectNode a = reserved.addObject();
+                a.put("offset", hex(area.offset()));
+                a.put("size", hex(area.size()));
+            }
+        }
+        return tdmrs;
+    }
+
+    /** "TDH.SYS.CONFIG", or "leaf 99" for a number tdxemu does not name. */
+    public static String leafName(int number) {
+        return Leaf.ofNumber(number).map(Leaf::architecturalName).orElse("leaf " + number);
+    }
+
+    public static String hex(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+
+    private static void lines(ArrayNode array, List<String> lines) {
+        lines.forEach(array::add);
+    }
+}

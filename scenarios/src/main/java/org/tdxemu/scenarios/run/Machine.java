@@ -1,0 +1,94 @@
+package org.tdxemu.scenarios.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tdxemu.emulator.memory.SparseHostMemory;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.TdxModule;
+import org.tdxemu.emulator.platform.KeyIdPartitioning;
+import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.kernel.host.HostConfig;
+import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.scenarios.spec.PlatformSpec;
+import org.tdxemu.seamcall.memory.Range;
+
+/**
+ * The emulated machine a scenario describes: the platform the module sees, host memory (every
+ * whole page of RAM and of the CMRs), and the emulated module over that memory. Close it to give
+ * the memory back.
+ */
+public final class Machine implements AutoCloseable {
+
+    private static final long PAGE = 4096;
+
+    private final Platform platform;
+    private final SparseHostMemory memory;
+    private final TdxModule module;
+
+    public Machine(PlatformSpec spec, ModuleSettings settings) {
+        this.platform = platform(spec);
+        this.memory = new SparseHostMemory(installed(spec), platform.memoryAddressBits());
+        this.module = new TdxModule(platform, settings, memory);
+    }
+
+    /** What firmware and MCHECK tell the module. */
+    public static Platform platform(PlatformSpec spec) {
+        return Platform.builder()
+                .cpus(spec.packages(), spec.cpusPerPackage())
+                .cmrRanges(spec.cmrs())
+                .keyIds(new KeyIdPartitioning(spec.keyIds().mktme(), spec.keyIds().tdx(), spec.keyIds().bits()))
+                .seamrr(spec.seamrr())
+                .defects(spec.defects())
+                .build();
+    }
+
+    /** The machine as the kernel sees it at boot. */
+    public static HostConfig hostConfig(PlatformSpec spec) {
+        return HostConfig.of(spec.memory(), HostConfig.cpus(spec.packages(), spec.cpusPerPackage(), spec.offlineCpus()),
+                        org.tdxemu.kernel.host.KeyIdPartitioning.of(spec.keyIds().mktme(), spec.keyIds().tdx()))
+                .withReserved(spec.reserved())
+                .withPartialWriteErratum(spec.partialWriteErratum());
+    }
+
+    /** The whole pages of RAM and of the CMRs, merged: where the machine has memory. */
+    static List<Range> installed(PlatformSpec spec) {
+        List<Range> ranges = new ArrayList<>();
+        for (MemoryRegion region : spec.memory()) {
+            ranges.add(region.range());
+        }
+        ranges.addAll(spec.cmrs());
+        ranges.sort(null);
+        List<Range> merged = new ArrayList<>();
+        for (Range r : ranges) {
+            long start = (r.start() + PAGE - 1) & -PAGE;
+            long end = r.end() & -PAGE;
+            if (start >= end) {
+                continue;
+            }
+            Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && start <= last.end()) {
+                merged.set(merged.size() - 1, new Range(last.start(), Math.max(last.end(), end)));
+            } else {
+                merged.add(new Range(start, end));
+            }
+        }
+        return merged;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public SparseHostMemory memory() {
+        return memory;
+    }
+
+    public TdxModule module() {
+        return module;
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}

@@ -1,0 +1,43 @@
+package org.tdxemu.scenarios.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tdxemu.emulator.module.ModuleStatus;
+import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.init.InitResult;
+import org.tdxemu.kernel.planner.TdmrPlan;
+
+/**
+ * What one scenario run produced: the kernel's result and log, the SEAMCALLs it issued by leaf
+ * number, how many faults answered calls, the module's own status at the end, and every
+ * expectation that did not hold.
+ */
+public record RunReport(String scenario, InitResult result, Map<Integer, Long> seamcalls, long seamcallCount,
+                        int faultsInjected, ModuleStatus module, List<String> failedExpectations) {
+
+    public RunReport {
+        seamcalls = Map.copyOf(seamcalls);
+        failedExpectations = List.copyOf(failedExpectations);
+    }
+
+    public boolean initialized() {
+        return result instanceof InitResult.Initialized;
+    }
+
+    public Optional<Errno> errno() {
+        return result instanceof InitResult.Failed failed ? Optional.of(failed.errno()) : Optional.empty();
+    }
+
+    public Optional<TdmrPlan> plan() {
+        return result.tdmrPlan();
+    }
+
+    public List<String> log() {
+        return result.log();
+    }
+
+    public boolean expectationsMet() {
+        return failedExpectations.isEmpty();
+    }
+}

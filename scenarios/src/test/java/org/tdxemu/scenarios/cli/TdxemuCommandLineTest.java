@@ -1,0 +1,205 @@
+package org.tdxemu.scenarios.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tdxemu.scenarios.Library;
+
+/** The command line of DESIGN.md: its commands, its output and its exit statuses. */
+class TdxemuCommandLineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SMALL = """
+            {"name": "small", "description": "one socket, 8 GiB",
+             "platform": {"packages": 1, "cpusPerPackage": 2, "cmrs": [["0x100000", "0x80000000"], ["4G", "10G"]]},
+             "expect": {"outcome": "initialized", "errno": null, "pamtKb": 32840, "tdmrs": 2}}""";
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Result tdxemu(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Tdxemu.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private Path file(String name, String text) throws IOException {
+        Path path = dir.resolve(name);
+        Files.writeString(path, text);
+        return path;
+    }
+
+    @Test
+    void withNoArgumentsRunsTheDefaultScenario() {
+        Result r = tdxemu();
+        assertEquals(0, r.status(), r.err());
+        assertEquals(List.of("virt/tdx: BIOS enabled: private KeyID range [32, 64)",
+                "virt/tdx: Disable ACPI S3. Turn off TDX in the BIOS to use ACPI S3.",
+                "virt/tdx: 8396820 KB allocated for PAMT", "virt/tdx: module initialized",
+                "two-socket-2t: initialized, 8396820 KB PAMT in 3 TDMRs, 523865 SEAMCALLs; expectations met"), r.lines());
+    }
+
+    @Test
+    void runPrintsTheLogAndExitsZeroWhenExpectationsHold() throws IOException {
+        Result r = tdxemu("run", file("small.json", SMALL).toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("small: initialized, 32840 KB PAMT in 2 TDMRs, 2122 SEAMCALLs; expectations met",
+                r.lines().get(r.lines().size() - 1));
+    }
+
+    @Test
+    void aFailedExpectationExitsOne() throws IOException {
+        Path wrong = file("wrong.json", SMALL.replace("\"errno\": null", "\"errno\": \"ENOSPC\"")
+                .replace("32840", "32841"));
+        Result r = tdxemu("run", wrong.toString());
+        assertEquals(1, r.status());
+        assertEquals("small: initialized, 32840 KB PAMT in 2 TDMRs, 2122 SEAMCALLs; EXPECTATION FAILED: errno: expected "
+                + "ENOSPC, got null; pamtKb: expected 32841, got 32840", r.lines().get(r.lines().size() - 1));
+    }
+
+    @Test
+    void aBadFileGetsOneMessageNamingTheFieldAndExitsTwo() throws IOException {
+        Path bad = file("bad.json", SMALL.replace("\"0x80000000\"", "\"0x80000001\""));
+        Result r = tdxemu("run", bad.toString());
+        assertEquals(2, r.status());
+        assertEquals(bad + ": platform.cmrs[0]: CMR [0x100000, 0x80000001) is not 4 KiB aligned\n", r.err());
+        assertEquals("", r.out());
+        Result missing = tdxemu("run", dir.resolve("nope.json").toString());
+        assertEquals(2, missing.status());
+        assertEquals(dir.resolve("nope.json") + ": no such file\n", missing.err());
+    }
+
+    @Test
+    void runJsonPrintsTheContractsObject() throws IOException {
+        Result r = tdxemu("run", "--json", file("small.json", SMALL).toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = JSON.readTree(r.out());
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("scenario", "outcome", "errno", "pamtKb", "tdmrs", "seamcalls", "log", "failedExpectations"),
+                keys);
+        assertEquals("initialized", json.get("outcome").asText());
+        assertTrue(json.get("errno").isNull());
+        assertEquals(32840, json.get("pamtKb").asLong());
+        JsonNode tdmr1 = json.get("tdmrs").get(1);
+        assertEquals("0x100000000", tdmr1.get("base").asText());
+        assertEquals("0x180000000", tdmr1.get("size").asText());
+        assertEquals("0x1800000", tdmr1.get("pamt").get("4k").get("size").asText());
+        assertEquals("0xc000", tdmr1.get("pamt").get("2m").get("size").asText());
+        assertEquals("0x1000", tdmr1.get("pamt").get("1g").get("size").asText());
+        assertEquals(JSON.readTree("{\"TDH.SYS.KEY.CONFIG\":1,\"TDH.SYS.INIT\":1,\"TDH.SYS.RD\":69,\"TDH.SYS.LP.INIT\":2,"
+                + "\"TDH.SYS.TDMR.INIT\":2048,\"TDH.SYS.CONFIG\":1}"), json.get("seamcalls"));
+        assertEquals("virt/tdx: module initialized", json.get("log").get(3).asText());
+        assertEquals(0, json.get("failedExpectations").size());
+    }
+
+    @Test
+    void planPrintsTheTdmrsWithoutRunningTheModule() throws IOException {
+        Path small = file("small.json", SMALL);
+        Result text = tdxemu("plan", small.toString());
+        assertEquals(0, text.status(), text.err());
+        assertEquals(List.of("TDMR 0: [0x0, 0x80000000), 2 GiB",
+                "  PAMT 4K [0x100000000, 0x100800000) 2M [0x100800000, 0x100804000) 1G [0x100804000, 0x100805000)",
+                "  reserved [0x0, 0x100000)",
+                "TDMR 1: [0x100000000, 0x280000000), 6 GiB",
+                // alloc_contig_pages() searches from the zone start aligned the kernel's way (kernel-init.md §3.5).
+                "  PAMT 4K [0x10180d000, 0x10300d000) 2M [0x10300d000, 0x103019000) 1G [0x103019000, 0x10301a000)",
+                "  reserved [0x100000000, 0x100805000)",
+                "  reserved [0x10180d000, 0x10301a000)",
+                "2 TDMRs, 32840 KB of PAMT"), text.lines());
+        JsonNode json = JSON.readTree(tdxemu("plan", "--json", small.toString()).out());
+        assertEquals(32840, json.get("pamtKb").asLong());
+        assertEquals(2, json.get("tdmrs").size());
+        Result exhausted = tdxemu("plan", "tdmrs-exhausted");
+        assertEquals(1, exhausted.status());
+        assertEquals(List.of("virt/tdx: initialization failed: TDMRs exhausted.",
+                "tdmrs-exhausted: the kernel cannot plan: ENOSPC (-28)"), exhausted.lines());
+    }
+
+    @Test
+    void decodeExplainsStatusesAndRefusesWhatIsNotOne() {
+        Result r = tdxemu("decode", "0xC0000A1200050102", "0x0000081500000000");
+        assertEquals(0, r.status());
+        assertEquals(List.of("0xC0000A1200050102 -> TDX_PAMT_OVERLAP, TDMR 2, 2M PAMT, against TDMR 5",
+                "0x0000081500000000 -> TDX_KEY_CONFIGURED, not an error (bit 63 clear)"), r.lines());
+        Result verbose = tdxemu("decode", "-v", "c000010000000045");
+        assertEquals(List.of("0xC000010000000045 -> TDX_OPERAND_INVALID, operand 0x45 (CPUID_CONFIG)",
+                "  class 0x01 (operand), details L1 0x00, details L2 0x00000045", "  error, non-recoverable"),
+                verbose.lines());
+        Result bad = tdxemu("decode", "0xZZ");
+        assertEquals(2, bad.status());
+        assertEquals("decode: \"0xZZ\" is not a status; write a 64-bit hex value such as 0xC0000A1200050102\n", bad.err());
+    }
+
+    @Test
+    void scenariosListsTheLibraryOneLineEach() {
+        Result r = tdxemu("scenarios");
+        assertEquals(0, r.status());
+        assertEquals(Library.names().size(), r.lines().size());
+        assertEquals("two-socket-2t           Two sockets, 2 TiB: the host for which Linux printed 8396820 KB allocated "
+                + "for PAMT", r.lines().get(0));
+    }
+
+    @Test
+    void aRecordedTraceReplaysAndATamperedOneIsCaught() throws IOException {
+        Path small = file("small.json", SMALL);
+        Path trace = dir.resolve("small.jsonl");
+        assertEquals(0, tdxemu("run", "--trace", trace.toString(), small.toString()).status());
+        Result replay = tdxemu("replay", trace.toString());
+        assertEquals(0, replay.status(), replay.err());
+        assertEquals(trace + ": 2122 SEAMCALLs replayed, every status and listed output matched\n", replay.out());
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(trace));
+        int config = 0;
+        while (!lines.get(config).contains("TDH.SYS.CONFIG")) {
+            config++;
+        }
+        lines.set(config, lines.get(config).replace("\"status\":\"0x0\"", "\"status\":\"TDX_TDMR_OUTSIDE_CMRS\""));
+        Path tampered = dir.resolve("tampered.jsonl");
+        Files.write(tampered, lines);
+        Result differs = tdxemu("replay", tampered.toString());
+        assertEquals(1, differs.status());
+        assertEquals(tampered + ": call 73 (line " + (config + 1) + "), TDH.SYS.CONFIG on CPU 0: status 0x0 (TDX_SUCCESS), "
+                + "the trace says 0xc0000a0200000000 (TDX_TDMR_OUTSIDE_CMRS, TDMR 0)\n", differs.out());
+
+        Path broken = file("broken.jsonl", "{\"type\":\"platform\"}\n");
+        Result bad = tdxemu("replay", broken.toString());
+        assertEquals(2, bad.status());
+        assertEquals(broken + ": line 1: platform: missing\n", bad.err());
+    }
+
+    @Test
+    void overridesChooseTheKernelAndTheModule() throws IOException {
+        Path small = file("small.json", SMALL);
+        Result v10 = tdxemu("run", "--module-version", "1.0", small.toString());
+        assertEquals(1, v10.status());
+        assertTrue(v10.out().contains("virt/tdx: SEAMCALL (0x0000000000000022) failed: 0xc000050500000000"), v10.out());
+        Result v7 = tdxemu("run", "--kernel-profile", "v7", "--module-version", "1.0", small.toString());
+        assertEquals(0, v7.status(), v7.out());
+        assertTrue(v7.out().contains("tdx: TDX module initialized."), v7.out());
+        Result refused = tdxemu("run", "--kernel-profile", "v7", "emr-17-holes-cmr");
+        assertEquals(2, refused.status());
+        assertEquals("--kernel-profile v7: emr-17-holes-cmr takes holes from the CMRs, a fix the v7 profile never had\n",
+                refused.err());
+        assertEquals(2, tdxemu("run", "--module-version", "2.0", small.toString()).status());
+        assertEquals(2, tdxemu("frobnicate").status());
+    }
+}

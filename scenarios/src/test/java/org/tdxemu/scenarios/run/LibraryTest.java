@@ -1,0 +1,37 @@
+package org.tdxemu.scenarios.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.spec.Scenario;
+
+/** Every bundled scenario runs and meets its own expectations. */
+class LibraryTest {
+
+    @Test
+    void theLibraryHoldsTheScenariosTheIssueAsksFor() {
+        Set<String> names = new HashSet<>(Library.names());
+        assertTrue(names.containsAll(List.of("one-socket-256g", "two-socket-1t", "two-socket-2t", "four-socket-8t",
+                "eight-socket-32t", "eight-socket-64t", "emr-17-holes", "emr-17-holes-cmr", "tdmrs-exhausted",
+                "ram-outside-cmrs", "module-1.0-mainline", "module-1.0-v7", "offline-cpu", "package-offline",
+                "entropy-9", "entropy-10", "keygen-fails-package-1", "tdmr-init-fails", "sysinit-msr-defect")), names.toString());
+        assertEquals(names.size(), Library.names().size(), "no scenario is listed twice");
+    }
+
+    @Test
+    void everyBundledScenarioMeetsItsExpectations() {
+        for (String name : Library.names()) {
+            Scenario scenario = Library.load(name);
+            assertEquals(name, scenario.name(), "a bundled scenario is named as its file");
+            assertTrue(scenario.expect().isPresent(), name + " says what must come out");
+            assertTrue(!scenario.description().isBlank(), name + " has a description");
+            RunReport report = ScenarioRunner.run(scenario);
+            assertEquals(List.of(), report.failedExpectations(), name + ":\n" + String.join("\n", report.log()));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.tdxemu.scenarios.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.run.RunReport;
+import org.tdxemu.scenarios.run.ScenarioRunner;
+import org.tdxemu.scenarios.spec.Scenario;
+import org.tdxemu.scenarios.spec.ScenarioException;
+
+class TraceTest {
+
+    private static final String SMALL = """
+            {"name": "small", "platform": {"packages": 2, "cpusPerPackage": 2,
+             "cmrs": [["0x100000", "0x80000000"], ["4G", "8G"]]}}""";
+
+    private static String record(Scenario scenario) {
+        StringWriter out = new StringWriter();
+        TraceRecorder recorder = new TraceRecorder(out, scenario.platformJson(), scenario.moduleJson());
+        RunReport report = ScenarioRunner.run(scenario, Optional.of(recorder));
+        assertTrue(report.initialized(), report.log().toString());
+        return out.toString();
+    }
+
+    private static TraceReplayer.Result replay(String trace, Optional<ModuleVersion> version) {
+        return TraceReplayer.replay(new BufferedReader(new StringReader(trace)), version);
+    }
+
+    @Test
+    void aRecordedRunReplaysOnAFreshPlatform() {
+        String trace = record(ScenarioReader.parse(SMALL));
+        List<String> lines = trace.lines().toList();
+        assertEquals("{\"type\":\"platform\",\"platform\":{\"packages\":2,\"cpusPerPackage\":2,\"cmrs\":[[\"0x100000\","
+                + "\"0x80000000\"],[\"4G\",\"8G\"]]},\"module\":{}}", lines.get(0));
+        assertEquals("{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.INIT\",\"rax\":\"0x21\",\"in\":{},"
+                + "\"status\":\"0x0\",\"out\":{}}", lines.get(1));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"type\":\"write\",\"pa\":")), "host writes are recorded");
+        TraceReplayer.Result result = replay(trace, Optional.empty());
+        assertEquals(Optional.empty(), result.mismatch());
+        assertEquals(lines.stream().filter(l -> l.contains("\"type\":\"seamcall\"")).count(), result.calls());
+    }
+
+    @Test
+    void theTdmrInfoTheKernelWroteIsOneWriteRecordBeforeConfig() {
+        List<String> lines = record(ScenarioReader.parse(SMALL)).lines().toList();
+        int config = indexOf(lines, "\"leaf\":\"TDH.SYS.CONFIG\"");
+        assertTrue(lines.get(config - 1).startsWith("{\"type\":\"write\""), "the pointer array just before CONFIG");
+        String tdmr0 = lines.stream().filter(l -> l.contains("\"hex\":\"000000000000000000000080")).findFirst()
+                .orElseThrow(() -> new AssertionError("TDMR 0's TDMR_INFO (base 0, size 2 GiB) is recorded whole"));
+        assertTrue(lines.indexOf(tdmr0) < config);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError(text + " not in the trace");
+    }
+
+    @Test
+    void aDifferentModuleIsCaughtAtTheFirstCallThatDiffers() {
+        TraceReplayer.Result result = replay(record(ScenarioReader.parse(SMALL)), Optional.of(ModuleVersion.V1_0));
+        assertEquals(Optional.of("call 6 (line 7), TDH.SYS.RD on CPU 0: status 0xc000050500000000 (TDX_SYS_NOT_READY), "
+                + "the trace says 0x0 (TDX_SUCCESS); rdx 0xa00000300000008, the trace says 0x9000000100000000; "
+                + "r8 0x0, the trace says 0x1f0ebf"), result.mismatch());
+    }
+
+    @Test
+    void aTraceWrittenByHandProbesTheModulesChecks() {
+        String trace = """
+                {"type":"platform","platform":{"packages":1,"cpusPerPackage":1,"cmrs":[["0x100000","0x80000000"]]}}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"0x0"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
+                {"type":"write","pa":"0x200000","hex":"0000000000000000"}
+                {"type":"write","pa":"0x300000","hex":"00000000000000000000004000000000"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.CONFIG","rax":"0x2d","in":{"rcx":"0x300000","rdx":"0x1","r8":"0x20"},"status":"TDX_INVALID_TDMR"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.CONFIG","rax":"0x2d","in":{"rcx":"0x300000","rdx":"0x41","r8":"0x20"},"status":"0xC000010000000002"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.RD","rax":"0x22","in":{"rdx":"0x9100000100000008"},"status":"0x0","out":{"r8":"0x40","rdx":"0x9100000100000009"}}
+                """;
+        TraceReplayer.Result result = replay(trace, Optional.empty());
+        assertEquals(Optional.empty(), result.mismatch());
+        assertEquals(5, result.calls());
+    }
+
+    @Test
+    void aMalformedTraceNamesItsLine() {
+        String platform = "{\"type\":\"platform\",\"platform\":{\"cmrs\":[[\"0x100000\",\"0x80000000\"]]}}\n";
+        assertEquals("line 1: a trace starts with {\"type\":\"platform\", ...}", malformed(
+                "{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
+        assertEquals("line 2: cpu: CPU 4 does not exist: the platform has CPUs 0 to 3", malformed(platform
+                + "{\"type\":\"seamcall\",\"cpu\":4,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
+        assertEquals("line 2: hex: expected an even number of hex digits", malformed(platform
+                + "{\"type\":\"write\",\"pa\":\"0x1000\",\"hex\":\"abc\"}\n"));
+        assertEquals("line 2: type: unknown record type \"read\"; known: platform, write, seamcall", malformed(platform
+                + "{\"type\":\"read\"}\n"));
+        assertEquals("line 2: in.rax: unknown key; in takes rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, "
+                + "r14, r15", malformed(platform + "{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"in\":{\"rax\":1},"
+                + "\"status\":\"0x0\"}\n"));
+        assertEquals("line 3: pa: [0x90000000, 0x90000008) is not memory on this platform", malformed(platform
+                + "\n{\"type\":\"write\",\"pa\":\"0x90000000\",\"hex\":\"0000000000000000\"}\n"));
+        assertEquals("line 2: rax: missing", malformed(platform + "{\"type\":\"seamcall\",\"cpu\":0,\"status\":\"0x0\"}\n"));
+        assertEquals("the trace is empty", malformed(""));
+    }
+
+    private static String malformed(String trace) {
+        return assertThrows(ScenarioException.class, () -> replay(trace, Optional.empty())).getMessage();
+    }
+}
