@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "decode", description = {"Explains completion statuses, e.g. 0xC0000A1200050102 -> TDX_PAMT_OVERLAP, "
+@Command(name = "decode", mixinStandardHelpOptions = true, description = {"Explains completion statuses, e.g. 0xC0000A1200050102 -> TDX_PAMT_OVERLAP, "
         + "TDMR 2, 2M PAMT, against TDMR 5."})
 final class DecodeCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", description = {"Prints the TDMR plan the kernel would build, without running the module.",
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {"Prints the TDMR plan the kernel would build, without running the module.",
         "Exit status: 0 when the kernel can plan, 1 when it cannot, 2 for bad input."})
 final class PlanCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", description = {"Replays a trace on a fresh platform and reports the first call whose "
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {"Replays a trace on a fresh platform and reports the first call whose "
         + "status or listed outputs differ.", "Exit status: 0 when every call matched, 1 when one differed, 2 for bad input."})
 final class ReplayCommand implements Callable<Integer> {
 

@@ -7,22 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.output.TextReports;
+import org.tdxemu.scenarios.run.Instruments;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.scenarios.trace.TraceRecorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {"Runs scenarios: prints each kernel log and a one-line summary.",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
         "FILE may also name a bundled scenario (see `tdxemu scenarios`).",
         "Exit status: 0 when every expectation held, 1 when one failed, 2 for bad input."})
 final class RunCommand implements Callable<Integer> {
@@ -39,15 +40,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "record the run as a trace (one scenario)")
     Path trace;
 
-    @Option(names = "--kernel-profile", paramLabel = "P", description = "run as this kernel: mainline or v7")
-    String profile;
-
-    @Option(names = "--module-version", paramLabel = "V", description = "play this module: 1.0 or 1.5")
-    String moduleVersion;
+    @Mixin
+    Overrides overrides;
 
     @Override
     public Integer call() {
-        return runAll(files, json, trace, profile, moduleVersion, spec.commandLine().getOut(),
+        return runAll(files, json, trace, overrides.profile, overrides.moduleVersion, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
@@ -93,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
 
     private static RunReport runTraced(Scenario scenario, Path trace) {
         try (BufferedWriter writer = Files.newBufferedWriter(trace)) {
-            return ScenarioRunner.run(scenario, Optional.of(new TraceRecorder(writer, scenario.platformJson(),
+            return ScenarioRunner.run(scenario, Instruments.traced(new TraceRecorder(writer, scenario.platformJson(),
                     scenario.moduleJson())));
         } catch (IOException e) {
             throw new ScenarioException("--trace: cannot write " + trace + ": " + e.getMessage());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "scenarios", description = "Lists the bundled scenarios, one line each; run one with `tdxemu run NAME`.")
+@Command(name = "scenarios", mixinStandardHelpOptions = true, description = "Lists the bundled scenarios, one line each; run one with `tdxemu run NAME`.")
 final class ScenariosCommand implements Callable<Integer> {
 
     @Spec

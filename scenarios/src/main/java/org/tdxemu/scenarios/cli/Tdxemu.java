@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tdxemu", mixinStandardHelpOptions = true, version = "tdxemu 0.1.0",
         description = {"Emulates the Intel TDX module's platform initialization and runs Linux's init_tdx_module "
                 + "against it.", "With no command, runs the bundled default scenario and prints its kernel log."},
-        subcommands = {RunCommand.class, PlanCommand.class, ReplayCommand.class, DecodeCommand.class,
+        subcommands = {RunCommand.class, PlanCommand.class, ReplayCommand.class, DecodeCommand.class, FaultsCommand.class,
                 ScenariosCommand.class})
 public final class Tdxemu implements Callable<Integer> {
 

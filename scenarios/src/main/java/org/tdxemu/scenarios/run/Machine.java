@@ -1,5 +1,7 @@
 package org.tdxemu.scenarios.run;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.tdxemu.emulator.memory.SparseHostMemory;
@@ -26,8 +28,13 @@ public final class Machine implements AutoCloseable {
     private final TdxModule module;
 
     public Machine(PlatformSpec spec, ModuleSettings settings) {
+        this(spec, settings, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** A machine whose host memory takes its page buffers from {@code allocator}. */
+    public Machine(PlatformSpec spec, ModuleSettings settings, ByteBufAllocator allocator) {
         this.platform = platform(spec);
-        this.memory = new SparseHostMemory(installed(spec), platform.memoryAddressBits());
+        this.memory = new SparseHostMemory(installed(spec), platform.memoryAddressBits(), allocator);
         this.module = new TdxModule(platform, settings, memory);
     }
 

@@ -10,11 +10,12 @@ import org.tdxemu.kernel.planner.TdmrPlan;
 
 /**
  * What one scenario run produced: the kernel's result and log, the SEAMCALLs it issued by leaf
- * number, how many faults answered calls, the module's own status at the end, and every
- * expectation that did not hold.
+ * number, how many faults answered calls, the module's own status at the end, the bytes of RAM the
+ * kernel still holds from its page allocator, and every expectation that did not hold.
  */
 public record RunReport(String scenario, InitResult result, Map<Integer, Long> seamcalls, long seamcallCount,
-                        int faultsInjected, ModuleStatus module, List<String> failedExpectations) {
+                        int faultsInjected, ModuleStatus module, long kernelBytesKept,
+                        List<String> failedExpectations) {
 
     public RunReport {
         seamcalls = Map.copyOf(seamcalls);

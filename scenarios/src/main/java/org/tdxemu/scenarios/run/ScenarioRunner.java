@@ -30,12 +30,13 @@ public final class ScenarioRunner {
     }
 
     public static RunReport run(Scenario scenario) {
-        return run(scenario, Optional.empty());
+        return run(scenario, Instruments.NONE);
     }
 
-    public static RunReport run(Scenario scenario, Optional<TraceRecorder> trace) {
-        try (Machine machine = new Machine(scenario.platform(), scenario.module().settings())) {
-            Seamcall module = machine.module();
+    public static RunReport run(Scenario scenario, Instruments instruments) {
+        Optional<TraceRecorder> trace = instruments.trace();
+        try (Machine machine = new Machine(scenario.platform(), scenario.module().settings(), instruments.allocator())) {
+            Seamcall module = instruments.moduleSide().apply(machine.module());
             PhysicalMemory kernelMemory = machine.memory();
             if (trace.isPresent()) {
                 module = trace.get().seamcall(module);
@@ -44,7 +45,9 @@ public final class ScenarioRunner {
             FaultInjector faults = new FaultInjector(module, scenario.faults());
             CountingSeamcall counted = new CountingSeamcall(faults);
             Host host = new Host(Machine.hostConfig(scenario.platform()), kernelMemory);
-            InitResult result = TdxKernel.create(scenario.kernel(), host, counted).boot();
+            TdxKernel kernel = TdxKernel.create(scenario.kernel(), host, counted);
+            long freeBeforeBoot = host.allocator().freeBytes();
+            InitResult result = kernel.boot();
             trace.ifPresent(TraceRecorder::flushWrite);
             List<String> failures = scenario.expect().map(e -> Expectations.failures(e, result)).orElse(List.of());
             if (!machine.module().internalErrors().isEmpty()) {
@@ -52,7 +55,7 @@ public final class ScenarioRunner {
                         machine.module().internalErrors().get(0));
             }
             return new RunReport(scenario.name(), result, counted.byLeaf(), counted.total(), faults.injected(),
-                    machine.module().status(), failures);
+                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(), failures);
         }
     }
 }

@@ -26,6 +26,12 @@ public record Scenario(String name, String description, PlatformSpec platform, M
         return new Scenario(name, description, platform, newModule, kernel, faults, expect, platformJson, json);
     }
 
+    /** The same scenario with these faults and no expectations: what a fault campaign runs. */
+    public Scenario withFaultsOnly(List<FaultSpec> newFaults) {
+        return new Scenario(name, description, platform, module, kernel, newFaults, Optional.empty(), platformJson,
+                moduleJson);
+    }
+
     public Scenario withKernel(KernelOptions newKernel) {
         return new Scenario(name, description, platform, module, newKernel, faults, expect, platformJson, moduleJson);
     }

@@ -154,8 +154,9 @@ class TdxemuCommandLineTest {
         Result r = tdxemu("scenarios");
         assertEquals(0, r.status());
         assertEquals(Library.names().size(), r.lines().size());
-        assertEquals("two-socket-2t           Two sockets, 2 TiB: the host for which Linux printed 8396820 KB allocated "
-                + "for PAMT", r.lines().get(0));
+        int width = Library.names().stream().mapToInt(String::length).max().orElseThrow();
+        assertEquals(String.format("%-" + width + "s  %s", "two-socket-2t",
+                "Two sockets, 2 TiB: the host for which Linux printed 8396820 KB allocated for PAMT"), r.lines().get(0));
     }
 
     @Test
@@ -201,5 +202,28 @@ class TdxemuCommandLineTest {
                 refused.err());
         assertEquals(2, tdxemu("run", "--module-version", "2.0", small.toString()).status());
         assertEquals(2, tdxemu("frobnicate").status());
+    }
+
+    @Test
+    void faultsPrintsTheMatrixAndExitsZeroWithoutViolations() throws IOException {
+        Result text = tdxemu("faults", "--threads", "2", "small-v7");
+        assertEquals(0, text.status(), text.err());
+        assertEquals("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations", text.lines().get(0));
+        assertEquals(List.of("LEAF", "STATUS", "CALLS", "KERNEL RETURNED", "VIOLATIONS"), columns(text.lines().get(2)));
+        assertTrue(text.lines().stream().map(TdxemuCommandLineTest::columns)
+                .anyMatch(List.of("TDH.SYS.LP.INIT", "TDX_SEAMCALL_VMFAILINVALID", "4", "EFAULT", "0")::equals), text.out());
+        JsonNode json = JSON.readTree(tdxemu("faults", "--json", "small-v7").out());
+        assertEquals(164, json.get("runs").asInt());
+        assertEquals(0, json.get("violations").asInt());
+        JsonNode first = json.get("matrix").get(0);
+        assertEquals("TDH.SYS.INIT", first.get("leaf").asText());
+        assertEquals("TDX_SYS_BUSY", first.get("status").asText());
+        assertEquals("0x8000020200000000", first.get("value").asText());
+        assertEquals(1, first.get("errno").get("EFAULT").asInt());
+        assertEquals(2, tdxemu("faults", dir.resolve("none.json").toString()).status());
+    }
+
+    private static List<String> columns(String line) {
+        return List.of(line.trim().split(" {2,}"));
     }
 }

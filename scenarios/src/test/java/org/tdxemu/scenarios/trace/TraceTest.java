@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.run.Instruments;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
 import org.tdxemu.scenarios.spec.Scenario;
@@ -26,7 +27,7 @@ class TraceTest {
     private static String record(Scenario scenario) {
         StringWriter out = new StringWriter();
         TraceRecorder recorder = new TraceRecorder(out, scenario.platformJson(), scenario.moduleJson());
-        RunReport report = ScenarioRunner.run(scenario, Optional.of(recorder));
+        RunReport report = ScenarioRunner.run(scenario, Instruments.traced(recorder));
         assertTrue(report.initialized(), report.log().toString());
         return out.toString();
     }

@@ -1,0 +1,183 @@
+package org.tdxemu.scenarios.campaign;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.scenarios.run.Instruments;
+import org.tdxemu.scenarios.run.RunReport;
+import org.tdxemu.scenarios.run.ScenarioRunner;
+import org.tdxemu.scenarios.spec.FaultSpec;
+import org.tdxemu.scenarios.spec.Scenario;
+import org.tdxemu.seamcall.Seamcall;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.leaf.LeafSelector;
+import org.tdxemu.seamcall.register.RegisterFile;
+
+/**
+ * Runs a scenario cleanly, then once more for every SEAMCALL the kernel issued and every status
+ * that leaf can return ({@link LeafStatuses}), with exactly that one call answered by that status,
+ * and checks each run:
+ *
+ * <ul>
+ *   <li>the kernel returned what its mapping gives ({@link KernelMapping}), or the clean run's
+ *       result where it retries (entropy);</li>
+ *   <li>the log holds the failure lines;</li>
+ *   <li>the kernel's page allocator got back every page (a run that still initializes keeps
+ *       exactly what the clean run kept);</li>
+ *   <li>no off-heap buffer is left allocated once the machine is closed;</li>
+ *   <li>the module's state is what the calls it completed make it ({@link ModuleShadow});</li>
+ *   <li>no exception escaped, and the module caught none inside a SEAMCALL.</li>
+ * </ul>
+ *
+ * A loop that issues the same call again and again (TDH.SYS.TDMR.INIT on one TDMR) is faulted at
+ * its first and its last call; {@code everyCall} faults all of them.
+ */
+public final class FaultCampaign {
+
+    private final Scenario scenario;
+    private final boolean everyCall;
+
+    public FaultCampaign(Scenario scenario, boolean everyCall) {
+        this.scenario = scenario.withFaultsOnly(List.of());
+        this.everyCall = everyCall;
+    }
+
+    /** Runs the campaign on {@code threads} threads, telling {@code progress} how many runs are done. */
+    public CampaignResult run(int threads, IntConsumer total, IntConsumer progress) {
+        RunReport clean = ScenarioRunner.run(scenario);
+        List<CallSite> sites = sites(issuedCalls());
+        List<CallSite> runSites = new ArrayList<>();
+        List<Long> runStatuses = new ArrayList<>();
+        for (CallSite site : sites) {
+            for (long status : LeafStatuses.of(site.leaf())) {
+                runSites.add(site);
+                runStatuses.add(status);
+            }
+        }
+        total.accept(runSites.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        ThreadLocal<PooledByteBufAllocator> buffers = ThreadLocal.withInitial(
+                () -> new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false));
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<CampaignResult.Run>> futures = new ArrayList<>();
+            for (int i = 0; i < runSites.size(); i++) {
+                CallSite site = runSites.get(i);
+                long status = runStatuses.get(i);
+                futures.add(pool.submit(() -> {
+                    CampaignResult.Run run = faulted(site, status, clean, buffers.get());
+                    progress.accept(done.incrementAndGet());
+                    return run;
+                }));
+            }
+            List<CampaignResult.Run> runs = new ArrayList<>();
+            for (Future<CampaignResult.Run> f : futures) {
+                runs.add(f.get());
+            }
+            return new CampaignResult(scenario.name(), sites, runs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the fault campaign was interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a campaign run failed outside its checks", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One SEAMCALL as the clean run issued it. */
+    private record Issued(Leaf leaf, int cpu, RegisterFile in) {
+        boolean sameCallAs(Issued other) {
+            return other != null && leaf == other.leaf && cpu == other.cpu && in.equals(other.in);
+        }
+    }
+
+    /** The SEAMCALLs of a clean run, as the module saw them (the campaign's scenario has no faults). */
+    private List<Issued> issuedCalls() {
+        List<Issued> calls = new ArrayList<>();
+        ScenarioRunner.run(scenario, new Instruments(Optional.empty(), PooledByteBufAllocator.DEFAULT,
+                module -> (cpu, registers) -> {
+                    Optional<Leaf> leaf = LeafSelector.decode(registers.rax()).leaf();
+                    leaf.ifPresent(l -> calls.add(new Issued(l, cpu, registers.copy())));
+                    return module.call(cpu, registers);
+                }));
+        return calls;
+    }
+
+    /** Numbers each call by leaf; a run of identical calls keeps its first and last unless every call is asked for. */
+    private List<CallSite> sites(List<Issued> calls) {
+        List<CallSite> sites = new ArrayList<>();
+        Map<Leaf, Integer> occurrences = new HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            Issued call = calls.get(i);
+            int occurrence = occurrences.merge(call.leaf(), 1, Integer::sum);
+            boolean repeatsPrevious = call.sameCallAs(i > 0 ? calls.get(i - 1) : null);
+            boolean repeatedNext = call.sameCallAs(i + 1 < calls.size() ? calls.get(i + 1) : null);
+            if (everyCall || !repeatsPrevious || !repeatedNext) {
+                sites.add(new CallSite(call.leaf(), occurrence, call.cpu()));
+            }
+        }
+        return sites;
+    }
+
+    private CampaignResult.Run faulted(CallSite site, long status, RunReport clean, PooledByteBufAllocator buffers) {
+        FaultSpec fault = new FaultSpec(site.leaf(), site.occurrence(), OptionalInt.empty(), status, 1, Map.of(),
+                FaultSpec.Mode.INSTEAD);
+        Scenario faulted = scenario.withFaultsOnly(List.of(fault));
+        Profile profile = scenario.kernel().profile();
+        List<String> violations = new ArrayList<>();
+        ModuleShadow[] shadow = new ModuleShadow[1];
+        RunReport report;
+        try {
+            report = ScenarioRunner.run(faulted, new Instruments(Optional.empty(), buffers, module -> {
+                shadow[0] = new ModuleShadow(module, scenario.platform(), scenario.module().version());
+                return shadow[0];
+            }));
+        } catch (RuntimeException | Error e) {
+            violations.add("exception: " + e);
+            return new CampaignResult.Run(site, status, Optional.empty(), violations);
+        }
+        Optional<Errno> expected = KernelMapping.errno(profile, site.leaf(), status);
+        boolean retried = expected.isEmpty();
+        Optional<Errno> wanted = retried ? clean.errno() : expected;
+        if (!report.errno().equals(wanted)) {
+            violations.add("the kernel returned " + report.errno().map(Enum::name).orElse("success") + ", its mapping gives "
+                    + wanted.map(Enum::name).orElse("success"));
+        }
+        if (report.faultsInjected() != 1) {
+            violations.add("the fault answered " + report.faultsInjected() + " calls, not 1");
+        }
+        List<String> lines = retried ? List.of() : KernelMapping.lines(profile, site.leaf(), status, expected);
+        int from = 0;
+        for (String line : lines) {
+            int at = report.log().subList(from, report.log().size()).indexOf(line);
+            if (at < 0) {
+                violations.add("the log lacks: " + line);
+            } else {
+                from += at + 1;
+            }
+        }
+        long keptExpected = report.initialized() ? clean.kernelBytesKept() : 0;
+        if (report.kernelBytesKept() != keptExpected) {
+            violations.add("the kernel kept " + report.kernelBytesKept() + " bytes of RAM, expected " + keptExpected);
+        }
+        long buffersLeft = buffers.metric().directArenas().get(0).numActiveAllocations();
+        if (buffersLeft != 0) {
+            violations.add(buffersLeft + " off-heap buffers still allocated after the machine was closed");
+        }
+        violations.addAll(shadow[0].inconsistencies(report.module()));
+        return new CampaignResult.Run(site, status, report.errno(), violations);
+    }
+}

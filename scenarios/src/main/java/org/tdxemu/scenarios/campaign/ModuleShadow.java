@@ -1,0 +1,108 @@
+package org.tdxemu.scenarios.campaign;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.tdxemu.emulator.module.ModuleStatus;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.emulator.module.SysState;
+import org.tdxemu.scenarios.spec.PlatformSpec;
+import org.tdxemu.seamcall.Seamcall;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.leaf.LeafSelector;
+import org.tdxemu.seamcall.register.RegisterFile;
+
+/**
+ * Watches the module's side of the fault injector and keeps, from the calls the module completed
+ * with TDX_SUCCESS alone, what its state must be (module-abi.md §2): then says where the module's
+ * own status disagrees.
+ */
+final class ModuleShadow implements Seamcall {
+
+    /** TDH.SYS.TDMR.INIT initializes 4 MiB of a TDMR per successful call (module-abi.md §4.6). */
+    private static final long BYTES_PER_TDMR_INIT = 4L << 20;
+
+    private final Seamcall module;
+    private final PlatformSpec platform;
+    private final ModuleVersion version;
+    private boolean sysInitDone;
+    private boolean configured;
+    private boolean shutDown;
+    private final TreeSet<Integer> initializedCpus = new TreeSet<>();
+    private final TreeSet<Integer> configuredPackages = new TreeSet<>();
+    private final Map<Long, Long> tdmrInitCalls = new HashMap<>();
+
+    ModuleShadow(Seamcall module, PlatformSpec platform, ModuleVersion version) {
+        this.module = module;
+        this.platform = platform;
+        this.version = version;
+    }
+
+    @Override
+    public long call(int cpu, RegisterFile registers) {
+        Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
+        long base = registers.rcx();
+        long status = module.call(cpu, registers);
+        if (status != 0 || leaf == null) {
+            return status;
+        }
+        switch (leaf) {
+            case TDH_SYS_INIT -> sysInitDone = true;
+            case TDH_SYS_LP_INIT -> initializedCpus.add(cpu);
+            case TDH_SYS_CONFIG -> configured = true;
+            case TDH_SYS_KEY_CONFIG -> configuredPackages.add(cpu / platform.cpusPerPackage());
+            case TDH_SYS_TDMR_INIT -> tdmrInitCalls.merge(base, 1L, Long::sum);
+            case TDH_SYS_LP_SHUTDOWN -> shutDown |= version.lpShutdownShutsDown();
+            case TDH_SYS_SHUTDOWN -> shutDown = true;
+            default -> { }
+        }
+        return status;
+    }
+
+    private SysState expectedState() {
+        if (shutDown) {
+            return SysState.SYS_SHUTDOWN;
+        }
+        if (configured && configuredPackages.size() == platform.packages()) {
+            return SysState.SYS_READY;
+        }
+        if (configured) {
+            return SysState.SYSCONFIG_DONE;
+        }
+        return sysInitDone ? SysState.SYSINIT_DONE : SysState.SYSINIT_PENDING;
+    }
+
+    /** Every way {@code status} disagrees with the calls the module completed. */
+    List<String> inconsistencies(ModuleStatus status) {
+        List<String> problems = new ArrayList<>();
+        if (status.state() != expectedState()) {
+            problems.add("module state " + status.state() + ", but its completed calls make it " + expectedState());
+        }
+        if (!status.initializedCpus().equals(List.copyOf(initializedCpus))) {
+            problems.add("module has LPs " + status.initializedCpus() + " initialized, but LP.INIT succeeded on "
+                    + initializedCpus);
+        }
+        int bitmap = 0;
+        for (int p : configuredPackages) {
+            bitmap |= 1 << p;
+        }
+        if (status.packageBitmap() != bitmap || status.configuredPackages() != configuredPackages.size()) {
+            problems.add(String.format("module has package bitmap 0x%x (%d packages), but KEY.CONFIG succeeded on "
+                    + "packages %s", status.packageBitmap(), status.configuredPackages(), configuredPackages));
+        }
+        if (!configured && !status.tdmrs().isEmpty()) {
+            problems.add("module has TDMRs configured, but no TDH.SYS.CONFIG succeeded");
+        }
+        for (ModuleStatus.TdmrProgress tdmr : status.tdmrs()) {
+            long calls = tdmrInitCalls.getOrDefault(tdmr.base(), 0L);
+            long expectedNext = tdmr.base() + Math.min(calls * BYTES_PER_TDMR_INIT, tdmr.size());
+            if (tdmr.next() != expectedNext) {
+                problems.add(String.format("TDMR 0x%x is initialized up to 0x%x, but %d TDMR.INIT calls succeeded",
+                        tdmr.base(), tdmr.next(), calls));
+            }
+        }
+        return problems;
+    }
+}

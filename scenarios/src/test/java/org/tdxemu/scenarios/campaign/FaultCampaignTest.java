@@ -1,0 +1,93 @@
+package org.tdxemu.scenarios.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.tdxemu.scenarios.Library;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.register.Gpr;
+import org.tdxemu.seamcall.status.StatusCode;
+import org.tdxemu.seamcall.status.Statuses;
+
+/**
+ * The fault campaign over three bundled scenarios (each profile, several packages): no violation,
+ * and the errno the kernel's mapping gives in the cells that matter most.
+ */
+class FaultCampaignTest {
+
+    private static final long NO_ENTROPY = StatusCode.TDX_RND_NO_ENTROPY.value();
+    private static final long VMFAIL = StatusCode.TDX_SEAMCALL_VMFAILINVALID.value();
+    private static final long GP = StatusCode.TDX_SEAMCALL_GP.value();
+    private static final long UD = StatusCode.TDX_SEAMCALL_UD.value();
+
+    private static CampaignResult campaign(String scenario) {
+        return new FaultCampaign(Library.load(scenario), false).run(2, total -> { }, done -> { });
+    }
+
+    private static Map<String, Integer> cell(CampaignResult result, Leaf leaf, long status) {
+        return result.matrix().stream().filter(c -> c.leaf() == leaf && c.status() == status).findFirst()
+                .orElseThrow(() -> new AssertionError("no cell " + leaf + " × 0x" + Long.toHexString(status)))
+                .errnos();
+    }
+
+    private static void assertNoViolations(CampaignResult result) {
+        assertEquals(List.of(), result.runs().stream().flatMap(r -> r.violations().stream()
+                .map(v -> r.site() + " answered 0x" + Long.toHexString(r.status()) + ": " + v))
+                .collect(Collectors.toList()));
+    }
+
+    @Test
+    void mainlineOnTwoSocketsFollowsSeamcallErrnoMapping() {
+        CampaignResult result = campaign("small-two-socket");
+        assertNoViolations(result);
+        // INIT, 4 LP.INITs, 69 RDs, CONFIG, 2 KEY.CONFIGs, the first and last TDMR.INIT of 2 TDMRs.
+        assertEquals(1 + 4 + 69 + 1 + 2 + 4, result.sites().size());
+        assertEquals(Map.of("EIO", 1), cell(result, Leaf.TDH_SYS_CONFIG, Statuses.tdmr(StatusCode.TDX_TDMR_OUTSIDE_CMRS, 0)));
+        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY), "one RND_NO_ENTROPY is retried away");
+        assertEquals(Map.of("none", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY));
+        assertEquals(Map.of("EIO", 69), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
+        assertEquals(Map.of("ENODEV", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
+        assertEquals(Map.of("EOPNOTSUPP", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, GP));
+        assertEquals(Map.of("EACCES", 4), cell(result, Leaf.TDH_SYS_LP_INIT, UD));
+        assertEquals(Map.of("EIO", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, StatusCode.TDX_KEY_CONFIGURED.value()),
+                "a warning status with bit 63 clear is still -EIO");
+        assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT,
+                StatusCode.TDX_TDMR_ALREADY_INITIALIZED.value()));
+    }
+
+    @Test
+    void v7FlattensToEfaultAndEnodev() {
+        CampaignResult result = campaign("small-v7");
+        assertNoViolations(result);
+        assertEquals(Map.of("ENODEV", 1), cell(result, Leaf.TDH_SYS_INIT, VMFAIL));
+        assertEquals(Map.of("EFAULT", 4), cell(result, Leaf.TDH_SYS_LP_INIT, VMFAIL), "LP.INIT failures are -EFAULT");
+        assertEquals(Map.of("ENODEV", 1), cell(result, Leaf.TDH_SYS_INFO, GP));
+        assertEquals(Map.of("EFAULT", 1), cell(result, Leaf.TDH_SYS_CONFIG, UD));
+        assertEquals(Map.of("EFAULT", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY), "v7 never retries");
+        assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, GP), "v7 takes #GP as -ENODEV, with a WARN");
+        assertEquals(Map.of("EFAULT", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, GP), "but KEY.CONFIG's failures are -EFAULT");
+        assertEquals(Map.of("EFAULT", 1), cell(result, Leaf.TDH_SYS_INFO, Statuses.operandInvalid(Gpr.R9)));
+    }
+
+    @Test
+    void fourPackagesWithCmrHolesKeepEveryPackageConsistent() {
+        CampaignResult result = campaign("small-four-socket-cmr-holes");
+        assertNoViolations(result);
+        assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG,
+                StatusCode.TDX_KEY_GENERATION_FAILED.value()));
+        assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
+        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY));
+    }
+
+    @Test
+    void resultsComeInTheOrderTheKernelIssuedTheCalls() {
+        CampaignResult once = campaign("small-two-socket");
+        CampaignResult again = new FaultCampaign(Library.load("small-two-socket"), false).run(1, t -> { }, d -> { });
+        assertEquals(once.runs(), again.runs());
+        assertEquals(Leaf.TDH_SYS_INIT, once.sites().get(0).leaf());
+        assertEquals(Leaf.TDH_SYS_TDMR_INIT, once.sites().get(once.sites().size() - 1).leaf());
+    }
+}
