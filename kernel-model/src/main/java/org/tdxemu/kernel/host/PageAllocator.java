@@ -269,8 +269,9 @@ public final class PageAllocator implements KernelAllocator {
         }
     }
 
-    private final Map<Integer, List<Zone>> zonelists = new HashMap<>();
-    private final List<Zone> allZonesInNodeOrder = new ArrayList<>();
+    /** Each node's zonelist, indexed by node; a node without memory has none. */
+    private final Zone[][] zonelists;
+    private final Zone[] allZonesInNodeOrder;
     private final int localNode;
     private final long managedBytes;
     private long usedBytes;
@@ -286,6 +287,7 @@ public final class PageAllocator implements KernelAllocator {
         TreeSet<Integer> nodes = new TreeSet<>();
         host.memblock().forEach(r -> nodes.add(r.node()));
         Map<Integer, List<Zone>> zonesByNode = new HashMap<>();
+        List<Zone> allZones = new ArrayList<>();
         long managed = 0;
         for (int node : nodes) {
             List<Zone> zones = new ArrayList<>();
@@ -297,8 +299,10 @@ public final class PageAllocator implements KernelAllocator {
                 }
             }
             zonesByNode.put(node, zones);
-            allZonesInNodeOrder.addAll(zones);
+            allZones.addAll(zones);
         }
+        this.allZonesInNodeOrder = allZones.toArray(Zone[]::new);
+        this.zonelists = new Zone[nodes.last() + 1][];
         for (int node : nodes) {
             List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
             for (int other : nodes) {
@@ -306,7 +310,7 @@ public final class PageAllocator implements KernelAllocator {
                     zonelist.addAll(zonesByNode.get(other));
                 }
             }
-            zonelists.put(node, List.copyOf(zonelist));
+            zonelists[node] = zonelist.toArray(Zone[]::new);
         }
         this.localNode = host.memblock().get(0).node();
         this.managedBytes = managed;
@@ -441,8 +445,8 @@ public final class PageAllocator implements KernelAllocator {
         release(pa, pageCount << Page.SHIFT, BlockKind.CONTIG);
     }
 
-    private List<Zone> zonelist(int node) {
-        return zonelists.getOrDefault(node, allZonesInNodeOrder);
+    private Zone[] zonelist(int node) {
+        return node >= 0 && node < zonelists.length && zonelists[node] != null ? zonelists[node] : allZonesInNodeOrder;
     }
 
     /**
@@ -555,12 +559,14 @@ public final class PageAllocator implements KernelAllocator {
     }
 
     private Block release(long pa, long bytes, BlockKind kind) {
-        Block block = blocks.get(pa);
+        Block block = blocks.remove(pa);
         if (block == null || block.kind != kind || block.end - block.start != bytes) {
+            if (block != null) {
+                blocks.put(pa, block);
+            }
             throw new IllegalStateException(String.format("freeing [0x%x, 0x%x) as %s, which is not what was handed out"
                     + " there (%s)", pa, pa + bytes, kind, block == null ? "nothing" : block.allocation()));
         }
-        blocks.remove(pa);
         block.zone.give(block.start, block.end);
         usedBytes -= bytes;
         return block;
