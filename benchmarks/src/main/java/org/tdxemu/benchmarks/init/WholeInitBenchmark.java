@@ -32,7 +32,8 @@ import org.tdxemu.kernel.testing.EmulatedMachine;
  * <p>The secondary results are taken when the boot returns: {@code bytesHeld} is
  * {@link SparseHostMemory#bytesHeld()}, {@code pagesHeld} its {@link SparseHostMemory#pageCount()},
  * {@code nettyDirectBytes} what netty's shared pool has reserved from the OS at that moment
- * (whole chunks, its thread caches included).
+ * (whole chunks, its thread caches included). JMH adds such counters up over the measured
+ * iterations, one boot each: divide by the count it prints for one boot's figures.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
