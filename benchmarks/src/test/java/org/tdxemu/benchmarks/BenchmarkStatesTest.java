@@ -29,6 +29,8 @@ class BenchmarkStatesTest {
             for (int round = 0; round < 3; round++) {
                 Construction.Built built = assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs());
                 assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
+                long lastPamt = built.plan().tdmrs().get(built.plan().tdmrs().size() - 1).pamtBase();
+                assertEquals(lastPamt, benchmark.pamtAllocationsAlone(), "the replay lands where the planner's PAMTs did");
             }
         }
     }

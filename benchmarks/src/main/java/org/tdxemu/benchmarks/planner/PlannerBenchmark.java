@@ -25,7 +25,8 @@ import org.tdxemu.kernel.planner.ModuleLimits;
  * two-socket 2 TiB host (3 TDMRs) and the heavy layout (57 TDMRs)? Each operation plans from the
  * kernel's state just before construct_tdmrs() and then frees the plan's PAMTs, as the kernel's
  * error path does, so the next operation starts from the same allocator state; the free is part
- * of the time.
+ * of the time. {@code pamtAllocationsAlone} replays the same alloc_contig_pages() requests and
+ * frees without the planner: the allocator's share of {@code constructTdmrs}, reset included.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -50,5 +51,10 @@ public class PlannerBenchmark {
     @Benchmark
     public Construction constructTdmrs() {
         return planner.constructAndFree();
+    }
+
+    @Benchmark
+    public long pamtAllocationsAlone() {
+        return planner.allocateAndFreePamtsAlone();
     }
 }
