@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.memory.UnbackedAddressException;
@@ -23,20 +24,35 @@ import org.tdxemu.seamcall.memory.UnbackedAddressException;
  *   <li><b>Pages.</b> A page gets a pooled direct buffer from netty on its first non-zero
  *       write. Memory never written reads as zero; writing zeros to a page that holds no buffer
  *       allocates nothing. Accesses may straddle pages.</li>
+ *   <li><b>Shared pages.</b> A fill with a repeated pattern ({@link #fill(long, long, byte[])}, and
+ *       {@link #fill(long, long, byte)} with a non-zero byte) maps every whole page it covers to
+ *       one immutable buffer per distinct page content, shared by every page with that content:
+ *       a TiB of identical PAMT entries costs one buffer. A page that later takes a partial write
+ *       gets a private copy first (copy-on-write); a whole-page zero fill of a shared page drops
+ *       the page's mapping. A whole-page pattern fill of a page that has a private buffer
+ *       writes into that buffer: replacing it would save nothing, since a buffer another thread
+ *       may still be writing is never given back before {@link #close()}.</li>
  *   <li><b>Address width and KeyIDs.</b> {@code addressBits} is the width of the addresses the
  *       memory controller decodes: MAXPHYADDR minus the KeyID bits. The TDX module puts the
  *       KeyID (HKID) in bits 51 … 52−k for k KeyID bits, so a platform with k KeyID bits is built
  *       with {@code addressBits = 52 − k}. Bits from {@code addressBits} up to 51 select a
  *       KeyID and are ignored here: every KeyID aliases the same byte. An address with any bit
  *       at 52 or above has no memory behind it.</li>
- *   <li><b>Cost.</b> {@link #bytesHeld()} is exactly pages × 4 KiB of buffers. The pool reserves
- *       direct memory in chunks (netty's default: 4 MiB), so the off-heap reserve exceeds the
- *       bytes held by less than one chunk per pool arena in use; on the heap each page costs one
- *       map entry (about 100 bytes).</li>
+ *   <li><b>Cost.</b> {@link #bytesHeld()} is exactly the distinct buffers held × 4 KiB: one per
+ *       page with a private buffer, one per distinct shared content (kept until close, mapped or
+ *       not). {@link #pageCount()} counts the pages that hold data, shared or private. The pool
+ *       reserves direct memory in chunks (netty's default: 4 MiB), so the off-heap reserve
+ *       exceeds the bytes held by less than one chunk per pool arena in use; on the heap each
+ *       page costs one map entry (about 100 bytes), and each private page a small holder.</li>
  * </ul>
  *
  * <p>Safe for concurrent use by several threads (one per simulated CPU); {@link #close()} must
  * not race with other accesses. After close, every access throws {@link IllegalStateException}.
+ * Racing accesses to one byte end as if done in some order, and a racing reader may see either
+ * value, as on hardware. No buffer is released while another thread may still use it: a page's
+ * mapping changes only by compare-and-set, from none or a shared buffer to another (shared or a
+ * new private copy); a private buffer stays mapped until close; a buffer lost in such a race was
+ * never visible to anyone and is released at once; shared buffers are immutable once published.
  */
 public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
@@ -52,8 +68,54 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     private final int addressBits;
     private final long addressMask;
     private final ByteBufAllocator allocator;
-    private final Map<Long, ByteBuf> pages = new ConcurrentHashMap<>();
+    /** Each page that holds data, by frame number. */
+    private final Map<Long, PageBuffer> pages = new ConcurrentHashMap<>();
+    /** The shared buffers, by the content of their page. */
+    private final Map<SharedContent, PageBuffer> sharedPages = new ConcurrentHashMap<>();
+    /** Private buffers mapped; each is released at close and only then. */
+    private final AtomicLong privateBuffers = new AtomicLong();
     private volatile boolean closed;
+
+    /** A page's buffer; a shared one is never written once it is published. */
+    private static final class PageBuffer {
+        final ByteBuf bytes;
+        final boolean shared;
+
+        PageBuffer(ByteBuf bytes, boolean shared) {
+            this.bytes = bytes;
+            this.shared = shared;
+        }
+    }
+
+    /**
+     * What a page filled with a repeated pattern holds: the pattern as it falls on the page, its
+     * first byte at the page's first byte.
+     */
+    private record SharedContent(byte[] pattern) {
+
+        /** {@code pattern} turned so that its byte {@code phase} comes first. */
+        static SharedContent of(byte[] pattern, int phase) {
+            byte[] turned = new byte[pattern.length];
+            System.arraycopy(pattern, phase, turned, 0, pattern.length - phase);
+            System.arraycopy(pattern, 0, turned, pattern.length - phase, phase);
+            return new SharedContent(turned);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SharedContent content && Arrays.equals(pattern, content.pattern);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(pattern);
+        }
+
+        @Override
+        public String toString() {
+            return "SharedContent" + Arrays.toString(pattern);
+        }
+    }
 
     /** Memory over {@code installed}, decoding {@code addressBits}, from netty's shared pool. */
     public SparseHostMemory(List<Range> installed, int addressBits) {
@@ -111,11 +173,17 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         return addressBits;
     }
 
-    /** Bytes of page buffers held: exactly {@link #pageCount()} × 4 KiB. */
+    /** Bytes of page buffers held: exactly {@link #bufferCount()} × 4 KiB. */
     public long bytesHeld() {
-        return (long) pages.size() * PAGE_SIZE;
+        return bufferCount() * PAGE_SIZE;
     }
 
+    /** Distinct buffers held: one per page with a private buffer, one per distinct shared page content. */
+    public long bufferCount() {
+        return privateBuffers.get() + sharedPages.size();
+    }
+
+    /** Pages that hold data, whether in a buffer of their own or in a shared one. */
     public int pageCount() {
         return pages.size();
     }
@@ -169,16 +237,91 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     // ---- pages -------------------------------------------------------------------------
 
+    /** The buffer holding the page at {@code address}, for reading; null when the page holds nothing. */
     private ByteBuf existingPage(long address) {
-        return pages.get(address >>> PAGE_SHIFT);
+        PageBuffer page = pages.get(address >>> PAGE_SHIFT);
+        return page == null ? null : page.bytes;
     }
 
-    private ByteBuf pageForWrite(long address) {
-        return pages.computeIfAbsent(address >>> PAGE_SHIFT, frame -> {
-            ByteBuf page = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
-            page.setZero(0, PAGE_SIZE);
-            return page;
+    /**
+     * The private buffer of the page at {@code address}, to write into: the page's own, or a new
+     * one, zeroed or copied from the shared buffer the page maps. Null when the page holds nothing
+     * and {@code onlyZeros} says the write would store nothing.
+     */
+    private ByteBuf writablePage(long address, boolean onlyZeros) {
+        long frame = address >>> PAGE_SHIFT;
+        while (true) {
+            PageBuffer page = pages.get(frame);
+            if (page == null && onlyZeros) {
+                return null;
+            }
+            if (page != null && !page.shared) {
+                return page.bytes;
+            }
+            ByteBuf bytes = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
+            if (page == null) {
+                bytes.setZero(0, PAGE_SIZE);
+            } else {
+                bytes.setBytes(0, page.bytes, 0, PAGE_SIZE);
+            }
+            PageBuffer copy = new PageBuffer(bytes, false);
+            if (page == null ? pages.putIfAbsent(frame, copy) == null : pages.replace(frame, page, copy)) {
+                privateBuffers.incrementAndGet();
+                return bytes;
+            }
+            // Another thread changed the page first; nobody else ever saw this buffer.
+            bytes.release();
+        }
+    }
+
+    /** The shared buffer for pages holding {@code pattern} repeated from its byte {@code phase}. */
+    private PageBuffer sharedPage(byte[] pattern, int phase) {
+        return sharedPages.computeIfAbsent(SharedContent.of(pattern, phase), content -> {
+            ByteBuf bytes = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
+            for (int at = 0; at < PAGE_SIZE; at += content.pattern().length) {
+                bytes.setBytes(at, content.pattern(), 0, Math.min(content.pattern().length, PAGE_SIZE - at));
+            }
+            return new PageBuffer(bytes, true);
         });
+    }
+
+    /** Makes the whole page {@code frame} hold what {@code shared} holds. */
+    private void mapShared(long frame, PageBuffer shared) {
+        while (true) {
+            PageBuffer page = pages.get(frame);
+            if (page == shared) {
+                return;
+            }
+            if (page != null && !page.shared) {
+                page.bytes.setBytes(0, shared.bytes, 0, PAGE_SIZE);
+                return;
+            }
+            if (page == null ? pages.putIfAbsent(frame, shared) == null : pages.replace(frame, page, shared)) {
+                return;
+            }
+        }
+    }
+
+    /** Zeroes {@code [address, address + length)}, which lies in one page. */
+    private void zeroInPage(long address, int length) {
+        long frame = address >>> PAGE_SHIFT;
+        while (true) {
+            PageBuffer page = pages.get(frame);
+            if (page == null) {
+                return;
+            }
+            if (!page.shared) {
+                page.bytes.setZero(offsetInPage(address), length);
+                return;
+            }
+            if (length < PAGE_SIZE) {
+                writablePage(address, false).setZero(offsetInPage(address), length);
+                return;
+            }
+            if (pages.remove(frame, page)) {
+                return;
+            }
+        }
     }
 
     private static int offsetInPage(long address) {
@@ -195,14 +338,10 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     }
 
     private void putByte(long address, int value) {
-        ByteBuf page = existingPage(address);
-        if (page == null) {
-            if ((value & 0xFF) == 0) {
-                return;
-            }
-            page = pageForWrite(address);
+        ByteBuf page = writablePage(address, (value & 0xFF) == 0);
+        if (page != null) {
+            page.setByte(offsetInPage(address), value);
         }
-        page.setByte(offsetInPage(address), value);
     }
 
     /** Little-endian read of {@code width} bytes that cross a page boundary. */
@@ -222,11 +361,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     /** The page to write {@code width} bytes of {@code value} into, or null when nothing need be stored. */
     private ByteBuf pageToStore(long address, long value) {
-        ByteBuf page = existingPage(address);
-        if (page == null && value != 0) {
-            page = pageForWrite(address);
-        }
-        return page;
+        return writablePage(address, value == 0);
     }
 
     private static boolean fitsInPage(long address, int width) {
@@ -343,10 +478,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         int done = 0;
         while (done < length) {
             int n = chunkInPage(address + done, length - done);
-            ByteBuf page = existingPage(address + done);
-            if (page == null && !allZero(source, offset + done, n)) {
-                page = pageForWrite(address + done);
-            }
+            ByteBuf page = writablePage(address + done, allZero(source, offset + done, n));
             if (page != null) {
                 page.setBytes(offsetInPage(address + done), source, offset + done, n);
             }
@@ -365,23 +497,51 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     @Override
     public void fill(long pa, long length, byte value) {
-        long address = translate(pa, length);
         if (value == 0) {
+            zero(translate(pa, length), length);
+        } else {
+            fill(pa, length, new byte[] {value});
+        }
+    }
+
+    /** The whole pages of the range share one buffer per distinct content; see the class comment. */
+    @Override
+    public void fill(long pa, long length, byte[] pattern) {
+        if (pattern.length == 0) {
+            throw new IllegalArgumentException("an empty fill pattern");
+        }
+        long address = translate(pa, length);
+        if (allZero(pattern, 0, pattern.length)) {
             zero(address, length);
             return;
         }
-        byte[] pattern = new byte[PAGE_SIZE];
-        Arrays.fill(pattern, value);
+        PageBuffer shared = null;
+        int sharedPhase = -1;
         for (long done = 0; done < length; ) {
             int n = chunkInPage(address + done, length - done);
-            pageForWrite(address + done).setBytes(offsetInPage(address + done), pattern, 0, n);
+            int phase = (int) (done % pattern.length);
+            if (n == PAGE_SIZE) {
+                if (phase != sharedPhase) {
+                    shared = sharedPage(pattern, phase);
+                    sharedPhase = phase;
+                }
+                mapShared((address + done) >>> PAGE_SHIFT, shared);
+            } else {
+                ByteBuf page = writablePage(address + done, false);
+                int offset = offsetInPage(address + done);
+                for (int at = 0; at < n; ) {
+                    int run = Math.min(n - at, pattern.length - (phase + at) % pattern.length);
+                    page.setBytes(offset + at, pattern, (phase + at) % pattern.length, run);
+                    at += run;
+                }
+            }
             done += n;
         }
     }
 
     /**
-     * Zeroes {@code [address, address + length)}. Only pages that hold a buffer need work, so
-     * when the range spans more pages than are held, this visits the held pages instead.
+     * Zeroes {@code [address, address + length)}. Only pages that hold data need work, so when
+     * the range spans more pages than are held, this visits the held pages instead.
      */
     private void zero(long address, long length) {
         if (length == 0) {
@@ -390,22 +550,18 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         long firstFrame = address >>> PAGE_SHIFT;
         long lastFrame = (address + length - 1) >>> PAGE_SHIFT;
         if (lastFrame - firstFrame + 1 > pages.size()) {
-            for (Map.Entry<Long, ByteBuf> e : pages.entrySet()) {
-                long frame = e.getKey();
+            for (long frame : pages.keySet()) {
                 if (frame >= firstFrame && frame <= lastFrame) {
                     long from = Math.max(address, frame << PAGE_SHIFT);
                     long to = Math.min(address + length, (frame + 1) << PAGE_SHIFT);
-                    e.getValue().setZero(offsetInPage(from), (int) (to - from));
+                    zeroInPage(from, (int) (to - from));
                 }
             }
             return;
         }
         for (long done = 0; done < length; ) {
             int n = chunkInPage(address + done, length - done);
-            ByteBuf page = existingPage(address + done);
-            if (page != null) {
-                page.setZero(offsetInPage(address + done), n);
-            }
+            zeroInPage(address + done, n);
             done += n;
         }
     }
@@ -436,25 +592,33 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
             if (from != null) {
                 from.getBytes(offsetInPage(s), chunk, 0, n);
                 writeUnchecked(d, chunk, 0, n);
-            } else if (existingPage(d) != null) {
-                existingPage(d).setZero(offsetInPage(d), n);
+            } else {
+                zeroInPage(d, n);
             }
             remaining -= n;
         }
     }
 
-    /** Releases every page buffer. The memory is unusable afterwards. */
+    /** Releases every buffer, private and shared. The memory is unusable afterwards. */
     @Override
     public void close() {
         closed = true;
-        for (ByteBuf page : pages.values()) {
-            page.release();
+        for (PageBuffer page : pages.values()) {
+            if (!page.shared) {
+                page.bytes.release();
+            }
+        }
+        for (PageBuffer shared : sharedPages.values()) {
+            shared.bytes.release();
         }
         pages.clear();
+        sharedPages.clear();
+        privateBuffers.set(0);
     }
 
     @Override
     public String toString() {
-        return "SparseHostMemory" + installed() + ", " + addressBits + "-bit, " + pageCount() + " pages held";
+        return "SparseHostMemory" + installed() + ", " + addressBits + "-bit, " + pageCount() + " pages in "
+                + bufferCount() + " buffers";
     }
 }

@@ -92,6 +92,14 @@ final class ModuleMemory {
         }
     }
 
+    void fill(long pa, long length, byte[] pattern) {
+        try {
+            memory.fill(pa, length, pattern);
+        } catch (UnbackedAddressException e) {
+            // dropped, as on the bus
+        }
+    }
+
     /** The memory itself, for views that must not hide a missing page (tests, status reports). */
     PhysicalMemory raw() {
         return memory;

@@ -18,9 +18,9 @@ import org.tdxemu.seamcall.status.Statuses;
  * <p>Entries are located with the PAMT entry sizes the module reports, as CONFIG sized the PAMTs
  * with them; the page type is byte {@link PamtEntry#PAGE_TYPE} of an entry, every other byte 0.
  * Writes go through the global private HKID. The 4K entries of one call are written as runs:
- * zero fills for PT_NDA (which cost nothing on memory never written) and copies of a prepared
- * image for PT_RSVD, the runs found by intersecting the call's 4 MiB with the sorted reserved
- * areas. The 2M and 1G entries are written as the module does: a cacheline-aligned entry zeroes
+ * zero fills for PT_NDA (which cost nothing on memory never written) and fills with the PT_RSVD
+ * entry as a repeated pattern (whose whole pages host memory may share), the runs found by
+ * intersecting the call's 4 MiB with the sorted reserved areas. The 2M and 1G entries are written as the module does: a cacheline-aligned entry zeroes
  * its whole 64-byte line, then every entry gets its page type.
  */
 final class SysTdmrInit implements LeafHandler {
@@ -31,24 +31,19 @@ final class SysTdmrInit implements LeafHandler {
     static final long BYTES_PER_CALL = ENTRIES_PER_CALL * PageSize.SIZE_4K.bytes();
     private static final long ALIGN_1G = PageSize.SIZE_1G.bytes();
     private static final int CACHELINE = 64;
-    /** The most bytes of PT_RSVD entries one copy of the image writes. */
-    private static final int IMAGE_BYTES = ENTRIES_PER_CALL * PamtEntry.BYTES;
 
     private final int entrySize4k;
     private final int entrySize2m;
     private final int entrySize1g;
-    /** Consecutive PT_RSVD 4K entries, as many whole ones as fit in {@link #IMAGE_BYTES} (at least one). */
-    private final byte[] reservedImage;
+    /** One PT_RSVD 4K entry. */
+    private final byte[] reservedEntry;
 
     SysTdmrInit(ModuleSettings settings) {
         this.entrySize4k = settings.pamt4kEntrySize();
         this.entrySize2m = settings.pamt2mEntrySize();
         this.entrySize1g = settings.pamt1gEntrySize();
-        int entries = Math.max(1, IMAGE_BYTES / entrySize4k);
-        this.reservedImage = new byte[entries * entrySize4k];
-        for (int k = 0; k < entries; k++) {
-            reservedImage[k * entrySize4k + PamtEntry.PAGE_TYPE] = (byte) PageType.PT_RSVD.code();
-        }
+        this.reservedEntry = new byte[entrySize4k];
+        reservedEntry[PamtEntry.PAGE_TYPE] = (byte) PageType.PT_RSVD.code();
     }
 
     @Override
@@ -131,11 +126,7 @@ final class SysTdmrInit implements LeafHandler {
     }
 
     private void writeReserved(ModuleMemory memory, long pa, long length) {
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(length - done, reservedImage.length);
-            memory.write(pa + done, reservedImage, 0, n);
-            done += n;
-        }
+        memory.fill(pa, length, reservedEntry);
     }
 
     /**

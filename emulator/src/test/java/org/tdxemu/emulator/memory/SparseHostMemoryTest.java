@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -287,6 +288,175 @@ class SparseHostMemoryTest {
                     assertEquals(page << 8 | thread, m.read64(page * 4096 + thread * 8L));
                 }
             }
+        }
+    }
+
+    // ---- fills with a repeated pattern share whole pages ---------------------------------------
+
+    /** A PT_RSVD PAMT entry: 16 bytes, byte 2 = 1. */
+    private static byte[] reservedEntry() {
+        byte[] entry = new byte[16];
+        entry[2] = 1;
+        return entry;
+    }
+
+    private static byte[] repeated(byte[] pattern, int phase, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = pattern[(phase + i) % pattern.length];
+        }
+        return bytes;
+    }
+
+    @Test
+    void aPatternFillOfAGibibyteHoldsOneBufferAndReadsBackExactly() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, 4 * GIB)), 52)) {
+            byte[] entry = reservedEntry();
+            m.fill(GIB, GIB, entry);
+            assertEquals(262_144, m.pageCount());
+            assertEquals(1, m.bufferCount());
+            assertEquals(4096, m.bytesHeld());
+            assertEquals(1, activeBuffers());
+            assertArrayEquals(repeated(entry, 0, 3 * 4096), m.read(GIB + 5 * 4096, 3 * 4096));
+            assertEquals(0x10000L, m.read64(2 * GIB - 16));
+            assertEquals(0, m.read8(2 * GIB), "the fill stops at its end");
+            assertEquals(0, m.read8(GIB - 1), "and starts at its start");
+            // The same content elsewhere maps the same buffer.
+            m.fill(3 * GIB, 8 * 4096, entry);
+            assertEquals(1, m.bufferCount());
+        }
+    }
+
+    @Test
+    void aPartialWriteToASharedPageCopiesThatPageOnly() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            byte[] entry = reservedEntry();
+            m.fill(0, 4 * 4096, entry);
+            m.write64(4096 + 8, 0x1122334455667788L);
+            assertEquals(2, m.bufferCount());
+            assertEquals(4, m.pageCount());
+            byte[] expected = repeated(entry, 0, 4 * 4096);
+            for (int i = 0; i < 8; i++) {
+                expected[4096 + 8 + i] = (byte) (0x88 - 0x11 * i);
+            }
+            assertArrayEquals(expected, m.read(0, 4 * 4096));
+            // Writing to the private copy again allocates nothing more.
+            m.write8(4096 + 100, 7);
+            assertEquals(2, m.bufferCount());
+        }
+    }
+
+    @Test
+    void zeroFillsDropWholeSharedPagesAndCopyPartlyZeroedOnes() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            byte[] entry = reservedEntry();
+            m.fill(0, 4 * 4096, entry);
+            m.fill(4096, 4096, (byte) 0);
+            assertEquals(3, m.pageCount());
+            assertEquals(1, m.bufferCount(), "a shared buffer is kept until close, mapped or not");
+            assertArrayEquals(new byte[4096], m.read(4096, 4096));
+            m.fill(2 * 4096 + 16, 32, new byte[] {0});
+            assertEquals(2, m.bufferCount());
+            byte[] expected = repeated(entry, 0, 4096);
+            Arrays.fill(expected, 16, 48, (byte) 0);
+            assertArrayEquals(expected, m.read(2 * 4096, 4096));
+            m.write(3 * 4096, new byte[4096]);
+            assertArrayEquals(new byte[4096], m.read(3 * 4096, 4096));
+            assertEquals(3, m.bufferCount(), "a whole-page write of zeros still needs a page of its own");
+        }
+    }
+
+    @Test
+    void aPatternFillOverAPrivatePageWritesIntoIt() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            m.write64(8, -1L);
+            m.fill(0, 2 * 4096, reservedEntry());
+            assertEquals(2, m.bufferCount(), "the private page and one shared page");
+            assertArrayEquals(repeated(reservedEntry(), 0, 2 * 4096), m.read(0, 2 * 4096));
+            m.fill(0, 4096, (byte) 0);
+            assertArrayEquals(new byte[4096], m.read(0, 4096));
+            assertEquals(2, m.pageCount(), "a private page stays held, as before");
+        }
+    }
+
+    @Test
+    void aPatternThatDoesNotDivideAPageFallsOnEachPageWhereItShould() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            byte[] pattern = {1, 2, 3, 4, 5, 6, 7};
+            long start = 4096 - 10;
+            int length = 6 * 4096 + 20;
+            m.fill(start, length, pattern);
+            assertArrayEquals(repeated(pattern, 0, length), m.read(start, length));
+            assertEquals(0, m.read8(start - 1));
+            assertEquals(0, m.read8(start + length));
+            // 6 whole pages at 6 different phases of a 7-byte pattern, and the two partial pages.
+            assertEquals(6 + 2, m.bufferCount());
+            assertEquals(8, m.pageCount());
+        }
+    }
+
+    @Test
+    void aPatternFillReachingMissingMemoryWritesNothing() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, 2 * 4096)), 52)) {
+            UnbackedAddressException e = assertThrows(UnbackedAddressException.class,
+                    () -> m.fill(4096, 2 * 4096, reservedEntry()));
+            assertEquals(2 * 4096, e.address());
+            assertEquals(0, m.bytesHeld());
+            assertEquals("an empty fill pattern",
+                    assertThrows(IllegalArgumentException.class, () -> m.fill(0, 16, new byte[0])).getMessage());
+        }
+    }
+
+    @Test
+    void closeReleasesSharedBuffersToo() {
+        SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52);
+        m.fill(0, 64 * 4096, reservedEntry());
+        m.fill(64 * 4096, 64 * 4096, (byte) 0x5A);
+        m.write8(3, 9);
+        assertEquals(3, activeBuffers());
+        m.close();
+        assertEquals(0, activeBuffers());
+        assertEquals(0, m.bytesHeld());
+        assertEquals(0, m.pageCount());
+    }
+
+    /**
+     * Threads racing whole-page fills, partial writes and zero fills over the same few pages:
+     * nothing throws, no buffer is touched after it was released (paranoid leak detection would
+     * say so), every buffer counted is one the pool handed out, and close gives all back.
+     */
+    @Test
+    void racingFillsCopiesAndZeroFillsNeverTouchAReleasedBuffer() throws Exception {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            int threads = 4;
+            int pages = 16;
+            byte[][] patterns = {reservedEntry(), {(byte) 0xAB}, {1, 2, 3}};
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                Future<?>[] done = new Future<?>[threads];
+                for (int t = 0; t < threads; t++) {
+                    long seed = t;
+                    done[t] = pool.submit(() -> {
+                        Random random = new Random(seed);
+                        for (int i = 0; i < 20_000; i++) {
+                            long page = random.nextInt(pages) * 4096L;
+                            switch (random.nextInt(4)) {
+                                case 0 -> m.fill(page, 4096, patterns[random.nextInt(patterns.length)]);
+                                case 1 -> m.write64(page + random.nextInt(512) * 8L, random.nextLong());
+                                case 2 -> m.fill(page, 4096, (byte) 0);
+                                default -> m.read64(page + random.nextInt(512) * 8L);
+                            }
+                        }
+                    });
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(m.bufferCount(), activeBuffers());
+            assertTrue(m.pageCount() <= pages);
         }
     }
 }

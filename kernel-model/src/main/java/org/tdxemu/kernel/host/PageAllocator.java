@@ -245,6 +245,112 @@ public final class PageAllocator implements KernelAllocator {
 
     private enum BlockKind { CONTIG, PAGES_EXACT, KMALLOC_LARGE, SLAB_PAGE }
 
+    /**
+     * The blocks handed out, by start address: an open-addressing table with linear probing.
+     * PAMT placement puts and removes a block per TDMR on the planner's hot path, where a
+     * HashMap's boxed keys and entry objects cost a fifth of construct_tdmrs() on a 57-TDMR
+     * layout. Every block starts at or above {@link #LOW_MEMORY_END}, so address 0 marks a free
+     * slot.
+     */
+    private static final class BlockTable {
+        private static final long EMPTY = 0;
+
+        private long[] starts = new long[64];
+        private Block[] blocks = new Block[64];
+        private int size;
+
+        Block get(long start) {
+            if (start == EMPTY) {
+                return null;
+            }
+            for (int i = slot(start); starts[i] != EMPTY; i = next(i)) {
+                if (starts[i] == start) {
+                    return blocks[i];
+                }
+            }
+            return null;
+        }
+
+        void put(Block block) {
+            if (block.start == EMPTY) {
+                throw new IllegalArgumentException("a block at address 0");
+            }
+            if (2 * (size + 1) > starts.length) {
+                grow();
+            }
+            int i = slot(block.start);
+            while (starts[i] != EMPTY && starts[i] != block.start) {
+                i = next(i);
+            }
+            if (starts[i] == EMPTY) {
+                size++;
+            }
+            starts[i] = block.start;
+            blocks[i] = block;
+        }
+
+        /** Removes and returns the block at {@code start}; later blocks of its run move back so no probe breaks. */
+        Block remove(long start) {
+            if (start == EMPTY) {
+                return null;
+            }
+            int i = slot(start);
+            while (starts[i] != start) {
+                if (starts[i] == EMPTY) {
+                    return null;
+                }
+                i = next(i);
+            }
+            Block removed = blocks[i];
+            int hole = i;
+            for (int j = next(i); starts[j] != EMPTY; j = next(j)) {
+                int home = slot(starts[j]);
+                // Move j into the hole unless its home lies cyclically in (hole, j].
+                if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
+                    starts[hole] = starts[j];
+                    blocks[hole] = blocks[j];
+                    hole = j;
+                }
+            }
+            starts[hole] = EMPTY;
+            blocks[hole] = null;
+            size--;
+            return removed;
+        }
+
+        List<Block> values() {
+            List<Block> values = new ArrayList<>(size);
+            for (Block block : blocks) {
+                if (block != null) {
+                    values.add(block);
+                }
+            }
+            return values;
+        }
+
+        private void grow() {
+            long[] oldStarts = starts;
+            Block[] oldBlocks = blocks;
+            starts = new long[oldStarts.length * 2];
+            blocks = new Block[oldStarts.length * 2];
+            size = 0;
+            for (Block block : oldBlocks) {
+                if (block != null) {
+                    put(block);
+                }
+            }
+        }
+
+        /** Fibonacci hashing of the page frame number. */
+        private int slot(long start) {
+            return (int) (((start >>> Page.SHIFT) * 0x9E37_79B9_7F4A_7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(starts.length)));
+        }
+
+        private int next(int i) {
+            return (i + 1) & (starts.length - 1);
+        }
+    }
+
     /** Pages taken from a zone; a slab page holds kmalloc objects and has no purpose of its own. */
     private record Block(long start, long end, BlockKind kind, AllocationPurpose purpose, Zone zone) {
 
@@ -269,12 +375,13 @@ public final class PageAllocator implements KernelAllocator {
         }
     }
 
-    private final Map<Integer, List<Zone>> zonelists = new HashMap<>();
-    private final List<Zone> allZonesInNodeOrder = new ArrayList<>();
+    /** Each node's zonelist, indexed by node; a node without memory has none. */
+    private final Zone[][] zonelists;
+    private final Zone[] allZonesInNodeOrder;
     private final int localNode;
     private final long managedBytes;
     private long usedBytes;
-    private final Map<Long, Block> blocks = new HashMap<>();
+    private final BlockTable blocks = new BlockTable();
     private final TreeMap<Long, Slab> slabs = new TreeMap<>();
     private final Map<Long, List<Slab>> slabsBySize = new HashMap<>();
     private final Map<Long, Allocation> objects = new HashMap<>();
@@ -286,6 +393,7 @@ public final class PageAllocator implements KernelAllocator {
         TreeSet<Integer> nodes = new TreeSet<>();
         host.memblock().forEach(r -> nodes.add(r.node()));
         Map<Integer, List<Zone>> zonesByNode = new HashMap<>();
+        List<Zone> allZones = new ArrayList<>();
         long managed = 0;
         for (int node : nodes) {
             List<Zone> zones = new ArrayList<>();
@@ -297,8 +405,10 @@ public final class PageAllocator implements KernelAllocator {
                 }
             }
             zonesByNode.put(node, zones);
-            allZonesInNodeOrder.addAll(zones);
+            allZones.addAll(zones);
         }
+        this.allZonesInNodeOrder = allZones.toArray(Zone[]::new);
+        this.zonelists = new Zone[nodes.last() + 1][];
         for (int node : nodes) {
             List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
             for (int other : nodes) {
@@ -306,7 +416,7 @@ public final class PageAllocator implements KernelAllocator {
                     zonelist.addAll(zonesByNode.get(other));
                 }
             }
-            zonelists.put(node, List.copyOf(zonelist));
+            zonelists[node] = zonelist.toArray(Zone[]::new);
         }
         this.localNode = host.memblock().get(0).node();
         this.managedBytes = managed;
@@ -441,8 +551,8 @@ public final class PageAllocator implements KernelAllocator {
         release(pa, pageCount << Page.SHIFT, BlockKind.CONTIG);
     }
 
-    private List<Zone> zonelist(int node) {
-        return zonelists.getOrDefault(node, allZonesInNodeOrder);
+    private Zone[] zonelist(int node) {
+        return node >= 0 && node < zonelists.length && zonelists[node] != null ? zonelists[node] : allZonesInNodeOrder;
     }
 
     /**
@@ -550,17 +660,19 @@ public final class PageAllocator implements KernelAllocator {
 
     private void take(Zone zone, long start, long end, BlockKind kind, AllocationPurpose purpose) {
         zone.take(start, end);
-        blocks.put(start, new Block(start, end, kind, purpose, zone));
+        blocks.put(new Block(start, end, kind, purpose, zone));
         usedBytes += end - start;
     }
 
     private Block release(long pa, long bytes, BlockKind kind) {
-        Block block = blocks.get(pa);
+        Block block = blocks.remove(pa);
         if (block == null || block.kind != kind || block.end - block.start != bytes) {
+            if (block != null) {
+                blocks.put(block);
+            }
             throw new IllegalStateException(String.format("freeing [0x%x, 0x%x) as %s, which is not what was handed out"
                     + " there (%s)", pa, pa + bytes, kind, block == null ? "nothing" : block.allocation()));
         }
-        blocks.remove(pa);
         block.zone.give(block.start, block.end);
         usedBytes -= bytes;
         return block;

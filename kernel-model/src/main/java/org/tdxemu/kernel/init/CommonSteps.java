@@ -21,7 +21,6 @@ import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
-import org.tdxemu.kernel.planner.TdmrPlanner;
 import org.tdxemu.kernel.planner.TdxMemlist;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
@@ -104,16 +103,15 @@ final class CommonSteps {
     }
 
     /**
-     * The dry run's last steps, once the memory list is built: the TDMR list's allocation, which
-     * comes before construct_tdmrs() and shares the zones PAMTs come from, then construct_tdmrs().
+     * The dry run's last step before construct_tdmrs(), once the memory list is built: the TDMR
+     * list's allocation, which shares the zones PAMTs come from.
      */
-    static PlanResult planTdmrs(PageAllocator allocator, TdxMemlist memlist, AddressRanges holeSource,
-                                ModuleLimits limits, Profile profile, KernelLog log) {
+    static PlannerSetup plannerSetup(PageAllocator allocator, TdxMemlist memlist, AddressRanges holeSource,
+                                     ModuleLimits limits, Profile profile, KernelLog log) {
         if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
             return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
         }
-        return PlanResult.of(TdmrPlanner.construct(memlist, holeSource, limits, PlannerRules.of(profile), allocator, log),
-                log);
+        return new PlannerSetup.Ready(memlist, holeSource, limits, PlannerRules.of(profile), allocator, log);
     }
 
     /** tdmrs_free_pamt_all(): each TDMR's chunk back to the page allocator. */

@@ -340,7 +340,7 @@ public final class MainlineKernel implements TdxKernel {
         return host;
     }
 
-    static PlanResult plan(HostConfig config, ModuleLimits limits, HoleSource holes, List<Range> cmrs) {
+    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, HoleSource holes, List<Range> cmrs) {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         if (!limits.supportedByKernel()) {
             return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
@@ -352,6 +352,6 @@ public final class MainlineKernel implements TdxKernel {
         }
         TdxMemlist tdxMemlist = built.memlist().toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(cmrs) : tdxMemlist.ranges();
-        return CommonSteps.planTdmrs(allocator, tdxMemlist, holeSource, limits, Profile.MAINLINE, log);
+        return CommonSteps.plannerSetup(allocator, tdxMemlist, holeSource, limits, Profile.MAINLINE, log);
     }
 }

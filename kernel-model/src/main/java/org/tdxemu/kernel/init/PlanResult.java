@@ -25,7 +25,7 @@ public sealed interface PlanResult {
         }
     }
 
-    record NotPlanned(Errno errno, List<String> log) implements PlanResult {
+    record NotPlanned(Errno errno, List<String> log) implements PlanResult, PlannerSetup {
 
         public NotPlanned {
             log = List.copyOf(log);

@@ -42,9 +42,18 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      *             CMRs, ignored otherwise
      */
     static PlanResult plan(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
+        PlannerSetup setup = plannerSetup(host, limits, options, cmrs);
+        return setup instanceof PlannerSetup.Ready ready ? ready.plan() : (PlanResult.NotPlanned) setup;
+    }
+
+    /**
+     * What {@link #plan(HostConfig, ModuleLimits, KernelOptions, List)} does before
+     * construct_tdmrs(), so that the planner can run alone from the kernel's own starting state.
+     */
+    static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
-            case MAINLINE -> MainlineKernel.plan(host, limits, options.holes(), cmrs);
-            case V7 -> V7Kernel.plan(host, limits, cmrs);
+            case MAINLINE -> MainlineKernel.plannerSetup(host, limits, options.holes(), cmrs);
+            case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
         };
     }
 

@@ -369,7 +369,7 @@ public final class V7Kernel implements TdxKernel {
         return host;
     }
 
-    static PlanResult plan(HostConfig config, ModuleLimits limits, List<Range> cmrs) {
+    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, List<Range> cmrs) {
         KernelLog log = new KernelLog(Profile.V7);
         PageAllocator allocator = new PageAllocator(config);
         if (allocator.allocPagesExact(STATIC_BUFFER_BYTES, AllocationPurpose.KERNEL_STATIC).isEmpty()) {
@@ -384,6 +384,6 @@ public final class V7Kernel implements TdxKernel {
             return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
         }
         TdxMemlist tdxMemlist = listed.memlist().toTdxMemlist();
-        return CommonSteps.planTdmrs(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, log);
+        return CommonSteps.plannerSetup(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, log);
     }
 }

@@ -5,10 +5,12 @@ import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
- * One TDMR as the kernel fills it in: its range, the PAMT for each page size (one contiguous
- * chunk, 4K at the bottom, then 2M, then 1G), and its reserved areas sorted by offset.
+ * One TDMR as the kernel fills it in: its range, its PAMT chunk (one allocation at
+ * {@code pamtBase}: the 4K PAMT at the bottom, then the 2M, then the 1G PAMT), and its reserved
+ * areas sorted by offset.
  */
-public record Tdmr(long base, long size, Range pamt4k, Range pamt2m, Range pamt1g, List<ReservedArea> reservedAreas) {
+public record Tdmr(long base, long size, long pamtBase, long pamt4kSize, long pamt2mSize, long pamt1gSize,
+                   List<ReservedArea> reservedAreas) {
 
     public Tdmr {
         reservedAreas = List.copyOf(reservedAreas);
@@ -22,16 +24,28 @@ public record Tdmr(long base, long size, Range pamt4k, Range pamt2m, Range pamt1
         return new Range(base, end());
     }
 
+    public Range pamt4k() {
+        return Range.ofSize(pamtBase, pamt4kSize);
+    }
+
+    public Range pamt2m() {
+        return Range.ofSize(pamtBase + pamt4kSize, pamt2mSize);
+    }
+
+    public Range pamt1g() {
+        return Range.ofSize(pamtBase + pamt4kSize + pamt2mSize, pamt1gSize);
+    }
+
     public Range pamt(PageSize pageSize) {
         return switch (pageSize) {
-            case SIZE_4K -> pamt4k;
-            case SIZE_2M -> pamt2m;
-            case SIZE_1G -> pamt1g;
+            case SIZE_4K -> pamt4k();
+            case SIZE_2M -> pamt2m();
+            case SIZE_1G -> pamt1g();
         };
     }
 
     /** The one allocation that holds all three PAMTs. */
     public Range pamtChunk() {
-        return new Range(pamt4k.start(), pamt1g.end());
+        return Range.ofSize(pamtBase, pamt4kSize + pamt2mSize + pamt1gSize);
     }
 }

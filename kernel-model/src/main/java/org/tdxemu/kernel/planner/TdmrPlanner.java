@@ -1,6 +1,5 @@
 package org.tdxemu.kernel.planner;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
@@ -9,7 +8,6 @@ import org.tdxemu.kernel.host.ContigAllocator;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.seamcall.layout.PageSize;
-import org.tdxemu.seamcall.memory.Range;
 
 /**
  * construct_tdmrs() (kernel-init.md §3.3 to §3.6): cover the TDX memory list with 1 GiB-aligned
@@ -80,12 +78,12 @@ public final class TdmrPlanner {
         if (!fillOutTdmrs() || !setUpPamts()) {
             return new Construction.Failed(failure);
         }
-        List<Tdmr> tdmrs = populateReservedAreas();
+        Tdmr[] tdmrs = populateReservedAreas();
         if (tdmrs == null) {
             freePamts(tdmrCount);
             return new Construction.Failed(failure);
         }
-        return new Construction.Built(new TdmrPlan(tdmrs));
+        return new Construction.Built(new TdmrPlan(List.of(tdmrs)));
     }
 
     /** fill_out_tdmrs(): one TDMR per memory block, skipping what the previous TDMR already covers. */
@@ -182,11 +180,11 @@ public final class TdmrPlanner {
     }
 
     /** tdmrs_populate_rsvd_areas_all(); null when an area could not be added, with {@link #failure} set. */
-    private List<Tdmr> populateReservedAreas() {
+    private Tdmr[] populateReservedAreas() {
         int[] chunksByBase = chunksByBase();
         int holeCursor = 0;
         int chunkCursor = 0;
-        List<Tdmr> tdmrs = new ArrayList<>(tdmrCount);
+        Tdmr[] tdmrs = new Tdmr[tdmrCount];
         for (int i = 0; i < tdmrCount; i++) {
             long base = bases[i];
             long end = base + sizes[i];
@@ -220,7 +218,8 @@ public final class TdmrPlanner {
                     return null;
                 }
             }
-            tdmrs.add(tdmr(i, sortedAreas(i)));
+            tdmrs[i] = new Tdmr(base, sizes[i], pamtBases[i], pamt4kBytes[i], pamt2mBytes[i], pamt1gBytes[i],
+                    sortedAreas(i));
         }
         return tdmrs;
     }
@@ -269,29 +268,25 @@ public final class TdmrPlanner {
      * they do, the model refuses.
      */
     private List<ReservedArea> sortedAreas(int tdmr) {
+        for (int i = 1; i < areaCount; i++) {
+            long offset = areaOffsets[i];
+            long size = areaSizes[i];
+            int k = i;
+            for (; k > 0 && areaOffsets[k - 1] > offset; k--) {
+                areaOffsets[k] = areaOffsets[k - 1];
+                areaSizes[k] = areaSizes[k - 1];
+            }
+            areaOffsets[k] = offset;
+            areaSizes[k] = size;
+        }
         ReservedArea[] areas = new ReservedArea[areaCount];
         for (int i = 0; i < areaCount; i++) {
-            ReservedArea area = new ReservedArea(areaOffsets[i], areaSizes[i]);
-            int k = i;
-            while (k > 0 && areas[k - 1].offset() > area.offset()) {
-                areas[k] = areas[k - 1];
-                k--;
-            }
-            areas[k] = area;
-        }
-        for (int i = 1; i < areas.length; i++) {
-            if (areas[i].offset() < areas[i - 1].end()) {
+            areas[i] = new ReservedArea(areaOffsets[i], areaSizes[i]);
+            if (i > 0 && areas[i].offset() < areas[i - 1].end()) {
                 throw new IllegalStateException(String.format("TDMR [0x%x, 0x%x): reserved areas %s and %s overlap",
                         bases[tdmr], bases[tdmr] + sizes[tdmr], areas[i - 1], areas[i]));
             }
         }
         return List.of(areas);
-    }
-
-    private Tdmr tdmr(int i, List<ReservedArea> areas) {
-        long pamt2mBase = pamtBases[i] + pamt4kBytes[i];
-        long pamt1gBase = pamt2mBase + pamt2mBytes[i];
-        return new Tdmr(bases[i], sizes[i], Range.ofSize(pamtBases[i], pamt4kBytes[i]),
-                Range.ofSize(pamt2mBase, pamt2mBytes[i]), Range.ofSize(pamt1gBase, pamt1gBytes[i]), areas);
     }
 }

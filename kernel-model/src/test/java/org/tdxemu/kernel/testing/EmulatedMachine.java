@@ -6,6 +6,7 @@ import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.emulator.module.TdxModule;
+import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.LogicalCpu;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.kernel.host.Cpu;
@@ -15,11 +16,14 @@ import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.TdxKernel;
+import org.tdxemu.kernel.layout.Layout;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
  * A host running the kernel model against the real emulated TDX module: one memory, seen by both
- * sides, the platform's CPUs being the host's (offline ones included, as MCHECK counts them).
+ * sides, the platform's CPUs being the host's (offline ones included, as MCHECK counts them), and
+ * its KeyID split the one the host's MSR reports, in as few KeyID bits as hold it; so a host whose
+ * memory ends above 2^46 must report a split that leaves the address bits it needs.
  */
 public final class EmulatedMachine implements AutoCloseable {
 
@@ -28,14 +32,26 @@ public final class EmulatedMachine implements AutoCloseable {
     private final TdxModule module;
 
     public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleVersion version) {
+        Platform platform = platform(config, cmrs);
+        this.memory = new SparseHostMemory(installedRam(config), platform.memoryAddressBits());
+        this.host = new Host(config, memory);
+        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+    }
+
+    /** A 1.5 module on {@code layout}'s host with its CMRs. */
+    public EmulatedMachine(Layout layout) {
+        this(layout.host(), layout.cmrs(), ModuleVersion.V1_5);
+    }
+
+    private static Platform platform(HostConfig config, List<Range> cmrs) {
         List<LogicalCpu> cpus = new ArrayList<>();
         for (Cpu cpu : config.cpus()) {
             cpus.add(new LogicalCpu(cpu.id(), cpu.packageId()));
         }
-        Platform platform = Platform.builder().cpus(cpus).cmrRanges(cmrs).build();
-        this.memory = new SparseHostMemory(installedRam(config), platform.memoryAddressBits());
-        this.host = new Host(config, memory);
-        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+        Platform.Builder platform = Platform.builder().cpus(cpus).cmrRanges(cmrs);
+        config.keyIdPartitioning().ifPresent(split -> platform.keyIds(new KeyIdPartitioning((int) split.mktmeKeyIds(),
+                (int) split.tdxKeyIds(), 64 - Long.numberOfLeadingZeros(split.mktmeKeyIds() + split.tdxKeyIds()))));
+        return platform.build();
     }
 
     /** The whole pages of memblock's regions: the memory the machine has. */

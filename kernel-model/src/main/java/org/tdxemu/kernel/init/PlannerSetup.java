@@ -1,0 +1,35 @@
+package org.tdxemu.kernel.init;
+
+import org.tdxemu.kernel.host.PageAllocator;
+import org.tdxemu.kernel.log.KernelLog;
+import org.tdxemu.kernel.planner.AddressRanges;
+import org.tdxemu.kernel.planner.Construction;
+import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlannerRules;
+import org.tdxemu.kernel.planner.TdmrPlanner;
+import org.tdxemu.kernel.planner.TdxMemlist;
+
+/**
+ * Where the kernel stands on a freshly booted host just before construct_tdmrs(): the memory list
+ * built and the TDMR list allocated, or the reason it never gets there.
+ */
+public sealed interface PlannerSetup permits PlannerSetup.Ready, PlanResult.NotPlanned {
+
+    /**
+     * The planner's inputs, its allocator holding what the kernel allocated before it (the memory
+     * list's entries, the TDMR list), and the log so far.
+     */
+    record Ready(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits, PlannerRules rules,
+                 PageAllocator allocator, KernelLog log) implements PlannerSetup {
+
+        /** construct_tdmrs(); a built plan's PAMTs stay allocated in {@link #allocator()}. */
+        public Construction construct() {
+            return TdmrPlanner.construct(memlist, holeSource, limits, rules, allocator, log);
+        }
+
+        /** {@link #construct()}, and the lines the kernel printed on the way. */
+        public PlanResult plan() {
+            return PlanResult.of(construct(), log);
+        }
+    }
+}
