@@ -21,6 +21,7 @@ import org.tdxemu.emulator.testing.ModuleDriver;
 import org.tdxemu.emulator.testing.TdmrSpec;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.memory.ForwardingMemory;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.Gpr;
@@ -317,13 +318,12 @@ class SysTdmrInitTest {
     }
 
     /** Host memory as the module sees it, noting the KeyID of every address the module writes. */
-    private static final class WriteKeyIdRecorder implements PhysicalMemory {
+    private static final class WriteKeyIdRecorder extends ForwardingMemory {
 
-        private final PhysicalMemory memory;
         private final Set<Long> keyIds;
 
         WriteKeyIdRecorder(PhysicalMemory memory, Set<Long> keyIds) {
-            this.memory = memory;
+            super(memory);
             this.keyIds = keyIds;
         }
 
@@ -333,68 +333,43 @@ class SysTdmrInitTest {
         }
 
         @Override
-        public int read8(long pa) {
-            return memory.read8(pa);
-        }
-
-        @Override
-        public int read16(long pa) {
-            return memory.read16(pa);
-        }
-
-        @Override
-        public long read32(long pa) {
-            return memory.read32(pa);
-        }
-
-        @Override
-        public long read64(long pa) {
-            return memory.read64(pa);
-        }
-
-        @Override
         public void write8(long pa, int value) {
-            memory.write8(note(pa), value);
+            super.write8(note(pa), value);
         }
 
         @Override
         public void write16(long pa, int value) {
-            memory.write16(note(pa), value);
+            super.write16(note(pa), value);
         }
 
         @Override
         public void write32(long pa, long value) {
-            memory.write32(note(pa), value);
+            super.write32(note(pa), value);
         }
 
         @Override
         public void write64(long pa, long value) {
-            memory.write64(note(pa), value);
-        }
-
-        @Override
-        public void read(long pa, byte[] destination, int offset, int length) {
-            memory.read(pa, destination, offset, length);
+            super.write64(note(pa), value);
         }
 
         @Override
         public void write(long pa, byte[] source, int offset, int length) {
-            memory.write(note(pa), source, offset, length);
+            super.write(note(pa), source, offset, length);
         }
 
         @Override
         public void fill(long pa, long length, byte value) {
-            memory.fill(note(pa), length, value);
+            super.fill(note(pa), length, value);
+        }
+
+        @Override
+        public void fill(long pa, long length, byte[] pattern) {
+            super.fill(note(pa), length, pattern);
         }
 
         @Override
         public void copy(long sourcePa, long destinationPa, long length) {
-            memory.copy(sourcePa, note(destinationPa), length);
-        }
-
-        @Override
-        public boolean isBacked(long pa, long length) {
-            return memory.isBacked(pa, length);
+            super.copy(sourcePa, note(destinationPa), length);
         }
     }
 }

@@ -66,6 +66,22 @@ final class RecordingMemory extends ForwardingMemory {
     }
 
     @Override
+    public void fill(long pa, long length, byte[] pattern) {
+        super.fill(pa, length, pattern);
+        boolean zeros = true;
+        for (byte b : pattern) {
+            zeros &= b == 0;
+        }
+        if (zeros && length > TraceRecorder.LARGEST_RECORDED_FILL) {
+            return;
+        }
+        for (long done = 0; done < length; done += TraceRecorder.LARGEST_RECORDED_FILL) {
+            int n = (int) Math.min(TraceRecorder.LARGEST_RECORDED_FILL, length - done);
+            recorder.written(pa + done, memory.read(pa + done, n), 0, n);
+        }
+    }
+
+    @Override
     public void copy(long sourcePa, long destinationPa, long length) {
         super.copy(sourcePa, destinationPa, length);
         for (long done = 0; done < length; done += TraceRecorder.LARGEST_RECORDED_FILL) {

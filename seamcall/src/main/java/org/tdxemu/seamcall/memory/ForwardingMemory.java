@@ -68,6 +68,11 @@ public abstract class ForwardingMemory implements PhysicalMemory {
     }
 
     @Override
+    public void fill(long pa, long length, byte[] pattern) {
+        memory.fill(pa, length, pattern);
+    }
+
+    @Override
     public void copy(long sourcePa, long destinationPa, long length) {
         memory.copy(sourcePa, destinationPa, length);
     }
