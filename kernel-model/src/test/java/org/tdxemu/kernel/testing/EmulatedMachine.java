@@ -28,6 +28,11 @@ public final class EmulatedMachine implements AutoCloseable {
     private final TdxModule module;
 
     public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleVersion version) {
+        this(config, cmrs, ModuleSettings.defaults(version));
+    }
+
+    /** A machine whose module reports {@code settings}' limits. */
+    public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleSettings settings) {
         List<LogicalCpu> cpus = new ArrayList<>();
         for (Cpu cpu : config.cpus()) {
             cpus.add(new LogicalCpu(cpu.id(), cpu.packageId()));
@@ -35,7 +40,7 @@ public final class EmulatedMachine implements AutoCloseable {
         Platform platform = Platform.builder().cpus(cpus).cmrRanges(cmrs).build();
         this.memory = new SparseHostMemory(installedRam(config), platform.memoryAddressBits());
         this.host = new Host(config, memory);
-        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+        this.module = new TdxModule(platform, settings, memory);
     }
 
     /** The whole pages of memblock's regions: the memory the machine has. */
