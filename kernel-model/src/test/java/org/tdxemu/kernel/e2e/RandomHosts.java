@@ -17,6 +17,7 @@ import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.testing.Hosts;
 import org.tdxemu.seamcall.layout.PamtEntry;
 import org.tdxemu.seamcall.memory.Range;
@@ -54,11 +55,13 @@ final class RandomHosts {
     }
 
     /**
-     * A host's shape: its regions, the largest unit any of them uses, how often a region keeps its
-     * gap (every {@code gapEvery}-th; the others follow the previous region directly), and the
-     * limits its module reports.
+     * A host's shape: its regions, from address 0 or from 1 MiB (below which the kernel takes no
+     * memory), the largest unit any of them uses, how often a region keeps its gap (every
+     * {@code gapEvery}-th; the others follow the previous region directly), and the limits its
+     * module reports.
      */
-    record HostShape(List<RegionShape> regions, int largestUnit, int gapEvery, int maxTdmrs, int maxReservedPerTdmr) {
+    record HostShape(boolean fromZero, int largestUnit, int gapEvery, int maxTdmrs, int maxReservedPerTdmr,
+                     List<RegionShape> regions) {
     }
 
     /** A host, the CMRs its module has, and that module's settings. */
@@ -77,12 +80,18 @@ final class RandomHosts {
     private RandomHosts() {
     }
 
+    /**
+     * The number of regions is log-uniform up to 1024, so that shrinking halves it in one step; the
+     * regions are drawn last, so that shrinking their number leaves the other draws where they were.
+     */
     static Gen<RandomHost> hosts() {
-        Gen<Integer> regionCounts = integers().between(1, 8).mix(integers().between(1, 1024));
-        Gen<HostShape> shapes = lists().of(regionShapes()).ofSizes(regionCounts).zip(
-                integers().between(0, UNITS.length - 1), integers().between(1, 4).mix(integers().between(1, 128)),
-                integers().between(1, 64).mix(Generate.constant(64)),
-                integers().between(1, 16).mix(Generate.constant(16)), HostShape::new);
+        Gen<Integer> regionCounts = in -> between(in, 1, 1 << between(in, 0, 10));
+        Gen<List<RegionShape>> regionLists = lists().of(regionShapes()).ofSizes(regionCounts);
+        Gen<Integer> maxTdmrs = integers().between(1, 64).mix(Generate.constant(64));
+        Gen<Integer> maxReserved = integers().between(1, 16).mix(Generate.constant(16));
+        Gen<Integer> gapEvery = integers().between(1, 4).mix(integers().between(1, 128));
+        Gen<HostShape> shapes = in -> new HostShape(between(in, 0, 1) == 1, between(in, 0, UNITS.length - 1),
+                gapEvery.generate(in), maxTdmrs.generate(in), maxReserved.generate(in), regionLists.generate(in));
         return shapes.map(RandomHosts::host);
     }
 
@@ -100,7 +109,7 @@ final class RandomHosts {
         List<MemoryRegion> regions = new ArrayList<>();
         List<Range> inUse = new ArrayList<>();
         List<Range> cmrs = new ArrayList<>();
-        long cursor = 0;
+        long cursor = shape.fromZero() ? 0 : PageAllocator.LOW_MEMORY_END;
         for (int k = 0; k < shape.regions().size(); k++) {
             RegionShape r = shape.regions().get(k);
             long gap = r.gapUnit() == 0 || k % shape.gapEvery() != 0 ? 0

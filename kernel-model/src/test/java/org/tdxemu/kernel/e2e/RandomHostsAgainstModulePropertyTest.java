@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
+import static org.tdxemu.emulator.testing.StatusAssert.assertStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,6 @@ import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.RegisterFile;
-import org.tdxemu.seamcall.status.DecodedStatus;
 import org.tdxemu.seamcall.status.StatusCode;
 
 /**
@@ -47,12 +47,12 @@ import org.tdxemu.seamcall.status.StatusCode;
  * so memblock RAM is convertible, as the merged kernel assumes. The run stops at the first
  * SEAMCALL after CONFIG: TDMR.INIT would take 256 calls per GiB.
  *
- * <p>{@code -Dfuzz.tries=N} sets the number of hosts (default 250); a failure prints the shrunk
+ * <p>{@code -Dfuzz.tries=N} sets the number of hosts (default 500); a failure prints the shrunk
  * host and the seed to replay with {@code -DQT_SEED=…}.
  */
 class RandomHostsAgainstModulePropertyTest {
 
-    private static final int TRIES = Integer.getInteger("fuzz.tries", 250);
+    private static final int TRIES = Integer.getInteger("fuzz.tries", 500);
     private static final String TDMRS_EXHAUSTED = "virt/tdx: initialization failed: TDMRs exhausted.";
     private static final Pattern AREAS_EXHAUSTED = Pattern.compile("virt/tdx: initialization failed: "
             + "TDMR \\[0x(\\p{XDigit}+), 0x(\\p{XDigit}+)\\): reserved areas exhausted\\.");
@@ -81,7 +81,7 @@ class RandomHostsAgainstModulePropertyTest {
 
     @Test
     void theModuleAcceptsEveryPlanAndEveryFailureBeforeConfigHasItsReason() {
-        qt().withExamples(TRIES).withShrinkCycles(400).forAll(RandomHosts.hosts()).checkAssert(this::check);
+        qt().withExamples(TRIES).withShrinkCycles(2000).forAll(RandomHosts.hosts()).checkAssert(this::check);
 
         System.out.printf("The kernel's plan against the emulated module: %d hosts, accepted ones %s%n  %s%n", TRIES,
                 largestAccepted, outcomes);
@@ -105,11 +105,14 @@ class RandomHostsAgainstModulePropertyTest {
             Supplier<String> context = () -> host + "\n" + (finished == null ? kernel.log().lines() : finished.log());
             if (module.configStatus().isPresent()) {
                 long status = module.configStatus().getAsLong();
-                assertEquals(StatusCode.TDX_SUCCESS.value(), status,
-                        () -> "TDH.SYS.CONFIG answered " + DecodedStatus.of(status).summary() + "\n" + context.get());
+                if (status != StatusCode.TDX_SUCCESS.value()) {
+                    assertStatus(StatusCode.TDX_SUCCESS.value(), status, "TDH.SYS.CONFIG of the kernel's plan\n"
+                            + context.get());
+                }
                 List<Range> configured = machine.module().status().tdmrs().stream()
                         .map(t -> Range.ofSize(t.base(), t.size())).toList();
                 assertEquals(tdmrs, configured, context);
+                assertWithinTheModulesLimits(host, memlist, tdmrs, pamtChunks(machine.host().events()), context);
                 count(ACCEPTED);
                 largestAccepted = largestAccepted.largerOf(host.config(), tdmrs.size());
                 return;
@@ -122,6 +125,22 @@ class RandomHostsAgainstModulePropertyTest {
             } else {
                 fail("the kernel failed with " + failed.errno() + " before CONFIG\n" + context.get());
             }
+        }
+    }
+
+    /**
+     * The module reads all 16 reserved slots whatever it reports, so CONFIG alone would not catch a
+     * plan over the reported limits: at most max_tdmrs TDMRs, each with at most max_reserved holes
+     * and PAMT chunks.
+     */
+    private static void assertWithinTheModulesLimits(RandomHosts.RandomHost host, List<Range> memlist,
+                                                     List<Range> tdmrs, List<Range> pamtChunks,
+                                                     Supplier<String> context) {
+        assertTrue(tdmrs.size() <= host.settings().maxTdmrs(), context);
+        for (Range tdmr : tdmrs) {
+            long areas = reservedAreasNeeded(tdmr, memlist, pamtChunks);
+            assertTrue(areas <= host.settings().maxReservedPerTdmr(),
+                    () -> "TDMR " + tdmr + " has " + areas + " reserved areas\n" + context.get());
         }
     }
 
@@ -144,7 +163,7 @@ class RandomHostsAgainstModulePropertyTest {
         int maxAreas = host.settings().maxReservedPerTdmr();
         for (int i = 0; i <= index; i++) {
             Range tdmr = tdmrs.get(i);
-            long areas = TdmrRules.holes(tdmr, memlist).size() + pamtChunks.stream().filter(tdmr::overlaps).count();
+            long areas = reservedAreasNeeded(tdmr, memlist, pamtChunks);
             String what = "TDMR " + tdmr + " needs " + areas + " areas of " + maxAreas;
             assertTrue(i < index ? areas <= maxAreas : areas > maxAreas, () -> what + "\n" + context.get());
         }
@@ -193,6 +212,11 @@ class RandomHostsAgainstModulePropertyTest {
 
     private void count(String outcome) {
         outcomes.merge(outcome, 1, Integer::sum);
+    }
+
+    /** §3.6: one area per hole, and one per PAMT chunk that reaches into the TDMR, its own included. */
+    private static long reservedAreasNeeded(Range tdmr, List<Range> memlist, List<Range> pamtChunks) {
+        return TdmrRules.holes(tdmr, memlist).size() + pamtChunks.stream().filter(tdmr::overlaps).count();
     }
 
     /** §3.4: one 16-byte entry per page of each size, each table in whole pages. */
