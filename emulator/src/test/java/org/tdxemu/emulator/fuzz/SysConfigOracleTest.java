@@ -31,8 +31,9 @@ import org.tdxemu.seamcall.status.Statuses;
  * a fresh module in SYSINIT_DONE: the emulator must answer exactly the oracle's status, never
  * throw, write RAX only, and on failure leave the state and the TDMRs in use as they were (the
  * KeyID reserved exactly when the oracle says the pre-checks passed); then CONFIG of the valid
- * array must succeed. The run must reach every status CONFIG can give single-threaded, and module
- * 1.0's empty-tail check.
+ * array must succeed. After a success, CONFIG once more must be refused as the oracle says. The
+ * run must reach every status CONFIG can give single-threaded, module 1.0's empty-tail check and
+ * a read of missing memory.
  *
  * <p>{@code -Dfuzz.tries=N} sets the number of cases (default 1500); a failure prints the seed to
  * replay with {@code -DQT_SEED=…}.
@@ -75,12 +76,12 @@ class SysConfigOracleTest {
         ConfigInput tried = c.tried();
         Map<Long, Long> validWords = valid.words();
         Map<Long, Long> triedWords = tried.words();
-        ConfigOracle.Verdict validVerdict = verdict(machine, valid, validWords);
+        ConfigOracle.Verdict validVerdict = verdict(machine, valid, validWords, true);
         if (validVerdict.status() != SUCCESS) {
             assertStatus(SUCCESS, validVerdict.status(), "the oracle on the generator's valid array ("
                     + validVerdict.step() + ")\n" + c);
         }
-        ConfigOracle.Verdict expected = verdict(machine, tried, triedWords);
+        ConfigOracle.Verdict expected = verdict(machine, tried, triedWords, true);
         Supplier<String> context = () -> "oracle: " + expected.step() + "\n" + c;
 
         try (ModuleDriver driver = new ModuleDriver(machine.platform(), machine.settings(), machine.installed())) {
@@ -104,7 +105,7 @@ class SysConfigOracleTest {
             assertEquals(input.copy().set(Gpr.RAX, status), registers,
                     () -> "CONFIG writes RAX only\n" + context.get());
             if (status == SUCCESS) {
-                assertConfigured(driver, expected, context);
+                assertConfiguredOnce(driver, machine, valid, validWords, expected, context);
                 return;
             }
 
@@ -123,23 +124,36 @@ class SysConfigOracleTest {
                 assertStatus(SUCCESS, retry, "CONFIG of the valid array after the failure\n" + context.get());
             }
             assertEquals(List.of(), driver.module().internalErrors(), context);
-            assertConfigured(driver, validVerdict, context);
+            assertConfiguredOnce(driver, machine, valid, validWords, validVerdict, context);
         }
     }
 
-    private static ConfigOracle.Verdict verdict(ConfigMachine machine, ConfigInput input, Map<Long, Long> words) {
+    private static ConfigOracle.Verdict verdict(ConfigMachine machine, ConfigInput input, Map<Long, Long> words,
+                                                boolean sysinitDone) {
         return ConfigOracle.config(machine.oracleView(), new ConfigOracle.Memory(machine.installed(), words),
-                true, input.everyLpInitialized(), input.rcx(), input.rdx(), input.r8());
+                sysinitDone, input.everyLpInitialized(), input.rcx(), input.rdx(), input.r8());
     }
 
-    /** SYSCONFIG_DONE, with the TDMRs the oracle accepted in use, none initialized yet. */
-    private static void assertConfigured(ModuleDriver driver, ConfigOracle.Verdict verdict, Supplier<String> context) {
+    /**
+     * SYSCONFIG_DONE, with the TDMRs the oracle accepted in use, none initialized yet; and CONFIG
+     * again answers what the oracle says of a module past SYSINIT_DONE.
+     */
+    private static void assertConfiguredOnce(ModuleDriver driver, ConfigMachine machine, ConfigInput valid,
+                                             Map<Long, Long> validWords, ConfigOracle.Verdict verdict,
+                                             Supplier<String> context) {
         assertEquals(SysState.SYSCONFIG_DONE, driver.module().state(), context);
         List<ModuleStatus.TdmrProgress> tdmrs = driver.module().status().tdmrs();
         assertEquals(verdict.tdmrs(), tdmrs.stream().map(t -> Range.ofSize(t.base(), t.size())).toList(),
                 () -> "the TDMRs in use\n" + context.get());
         assertTrue(tdmrs.stream().allMatch(t -> t.next() == t.base()),
                 () -> "no TDMR initialized yet\n" + context.get());
+
+        ConfigOracle.Verdict again = verdict(machine, valid, validWords, false);
+        long status = driver.config(valid.rcx(), valid.rdx(), valid.r8());
+        if (status != again.status()) {
+            assertStatus(again.status(), status, "CONFIG once more\n" + context.get());
+        }
+        assertEquals(tdmrs, driver.module().status().tdmrs(), context);
     }
 
     private void count(ConfigOracle.Verdict expected, long status) {

@@ -89,7 +89,7 @@ final class RandomHosts {
         Gen<List<RegionShape>> regionLists = lists().of(regionShapes()).ofSizes(regionCounts);
         Gen<Integer> maxTdmrs = integers().between(1, 64).mix(Generate.constant(64));
         Gen<Integer> maxReserved = integers().between(1, 16).mix(Generate.constant(16));
-        Gen<Integer> gapEvery = integers().between(1, 4).mix(integers().between(1, 128));
+        Gen<Integer> gapEvery = integers().between(1, 4).mix(integers().between(1, 1024));
         Gen<HostShape> shapes = in -> new HostShape(between(in, 0, 1) == 1, between(in, 0, UNITS.length - 1),
                 gapEvery.generate(in), maxTdmrs.generate(in), maxReserved.generate(in), regionLists.generate(in));
         return shapes.map(RandomHosts::host);

@@ -11,6 +11,7 @@ import static org.tdxemu.emulator.testing.StatusAssert.assertStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -95,14 +96,8 @@ class RandomHostsAgainstModulePropertyTest {
         try (EmulatedMachine machine = new EmulatedMachine(host.config(), host.cmrs(), host.settings())) {
             UpToConfig module = new UpToConfig(machine.module());
             TdxKernel kernel = TdxKernel.create(KernelOptions.DEFAULT, machine.host(), module);
-            InitResult result;
-            try {
-                result = kernel.boot();
-            } catch (ConfigAnswered e) {
-                result = null;
-            }
-            InitResult finished = result;
-            Supplier<String> context = () -> host + "\n" + (finished == null ? kernel.log().lines() : finished.log());
+            Optional<InitResult> result = bootUntilConfigAnswered(kernel);
+            Supplier<String> context = () -> host + "\n" + kernel.log().lines();
             if (module.configStatus().isPresent()) {
                 long status = module.configStatus().getAsLong();
                 if (status != StatusCode.TDX_SUCCESS.value()) {
@@ -117,7 +112,7 @@ class RandomHostsAgainstModulePropertyTest {
                 largestAccepted = largestAccepted.largerOf(host.config(), tdmrs.size());
                 return;
             }
-            InitResult.Failed failed = assertInstanceOf(InitResult.Failed.class, result, context);
+            InitResult.Failed failed = assertInstanceOf(InitResult.Failed.class, result.orElseThrow(), context);
             if (failed.errno() == Errno.ENOSPC) {
                 count(checkNoSpace(host, memlist, tdmrs, failed.log(), pamtChunks(machine.host().events()), context));
             } else if (failed.errno() == Errno.ENOMEM) {
@@ -125,6 +120,15 @@ class RandomHostsAgainstModulePropertyTest {
             } else {
                 fail("the kernel failed with " + failed.errno() + " before CONFIG\n" + context.get());
             }
+        }
+    }
+
+    /** The kernel's boot, or nothing when the run ended after TDH.SYS.CONFIG answered. */
+    private static Optional<InitResult> bootUntilConfigAnswered(TdxKernel kernel) {
+        try {
+            return Optional.of(kernel.boot());
+        } catch (ConfigAnswered e) {
+            return Optional.empty();
         }
     }
 
