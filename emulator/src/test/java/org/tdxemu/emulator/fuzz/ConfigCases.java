@@ -115,7 +115,7 @@ final class ConfigCases {
             ConfigInput tried = valid;
             int count = (int) between(in, 0, MAX_DEFECTS);
             for (int d = 0; d < count; d++) {
-                ConfigDefect defect = ConfigDefect.values()[(int) between(in, 0, ConfigDefect.values().length - 1)];
+                ConfigDefect defect = ConfigDefect.any(in);
                 tried = defect.apply(layout, tried, in);
                 defects.add(defect);
             }
@@ -142,7 +142,7 @@ final class ConfigCases {
     /** Up to 16 sorted areas of up to 64 MiB, each right after the previous one or up to 256 MiB after it. */
     private static TdmrSpec withReservedAreas(RandomnessSource in, TdmrSpec tdmr) {
         int wanted = (int) between(in, 0, TdmrInfo.MODULE_RESERVED_AREAS);
-        boolean lastReachesEnd = between(in, 0, 1) == 0;
+        boolean lastReachesEnd = between(in, 0, 3) != 0;
         long offset = 0;
         for (int j = 0; j < wanted; j++) {
             long start = offset + (between(in, 0, 2) == 0 ? 0 : between(in, 1, 1 << 16) * PAGE);
@@ -236,7 +236,7 @@ final class ConfigCases {
         List<Range> cover = mustCover(tdmrs);
         TreeSet<Integer> gapBefore = new TreeSet<>();
         for (TdmrSpec tdmr : tdmrs) {
-            if (reservedToTheEnd(tdmr) && between(in, 0, 3) != 0) {
+            if (reservedToTheEnd(tdmr) && between(in, 0, 7) != 0) {
                 int next = firstStartingFrom(cover, tdmr.end());
                 if (next > 0 && next < cover.size()) {
                     gapBefore.add(next);
