@@ -28,6 +28,7 @@ import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.testing.Hosts;
 import org.tdxemu.kernel.testing.NaiveContigAllocator;
+import org.tdxemu.kernel.testing.TdmrRules;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -127,16 +128,13 @@ class TdmrPlannerPropertyTest {
     }
 
     private static void check(Layout layout) {
-        List<Range> memlist = memlist(layout.host());
+        List<Range> memlist = TdmrRules.memlist(layout.host());
         PageAllocator pages = new PageAllocator(layout.host());
         RecordingAllocator allocator = new RecordingAllocator(pages);
         KernelLog log = new KernelLog(Profile.MAINLINE);
         List<TdxMemblock> blocks = new ArrayList<>();
         for (MemoryRegion r : layout.host().memblock()) {
-            Range clipped = clip(r.range());
-            if (clipped != null) {
-                blocks.add(new TdxMemblock(clipped.start(), clipped.end(), r.node()));
-            }
+            TdmrRules.tdxMemory(r.range()).ifPresent(m -> blocks.add(new TdxMemblock(m.start(), m.end(), r.node())));
         }
         TdxMemlist tdxMemlist = TdxMemlist.of(blocks);
         List<Range> holeSource = layout.holesFromCmrs() ? layout.cmrs() : memlist;
@@ -152,7 +150,7 @@ class TdmrPlannerPropertyTest {
         Errno errno = ((Construction.Failed) construction).errno();
         assertEquals(List.of(), allocator.live, "a failed plan frees every PAMT");
         assertEquals(pages.managedBytes(), pages.freeBytes());
-        List<Range> tdmrs = tdmrsFor(memlist);
+        List<Range> tdmrs = TdmrRules.tdmrsCovering(memlist);
         if (errno == Errno.ENOSPC && log.lines().equals(List.of("virt/tdx: initialization failed: TDMRs exhausted."))) {
             assertTrue(tdmrs.size() > layout.limits().maxTdmrs());
         } else if (errno == Errno.ENOSPC) {
@@ -167,67 +165,10 @@ class TdmrPlannerPropertyTest {
         }
     }
 
-    // ---- the rules, restated -----------------------------------------------------------
-
-    /** for_each_mem_pfn_range() from 1 MiB: pages only, nothing below 1 MiB. */
-    private static Range clip(Range region) {
-        long start = Math.max(Page.alignUp(region.start()), 1L << 20);
-        long end = Page.alignDown(region.end());
-        return start < end ? new Range(start, end) : null;
-    }
-
-    private static List<Range> memlist(HostConfig host) {
-        List<Range> list = new ArrayList<>();
-        for (MemoryRegion r : host.memblock()) {
-            Range clipped = clip(r.range());
-            if (clipped != null) {
-                list.add(clipped);
-            }
-        }
-        return list;
-    }
-
-    /** One TDMR per block, 1 GiB aligned, never covering a GiB twice. */
-    private static List<Range> tdmrsFor(List<Range> memlist) {
-        List<Range> tdmrs = new ArrayList<>();
-        for (Range block : memlist) {
-            long start = Page.alignDown(block.start(), GIB);
-            long end = Page.alignUp(block.end(), GIB);
-            if (!tdmrs.isEmpty()) {
-                long covered = tdmrs.get(tdmrs.size() - 1).end();
-                if (end <= covered) {
-                    continue;
-                }
-                start = Math.max(start, covered);
-            }
-            tdmrs.add(new Range(start, end));
-        }
-        return tdmrs.isEmpty() ? List.of(new Range(0, 0)) : tdmrs;
-    }
-
-    /** The maximal parts of {@code tdmr} no range of {@code covering} touches. */
-    private static List<Range> gaps(Range tdmr, List<Range> covering) {
-        List<Range> gaps = new ArrayList<>();
-        long cursor = tdmr.start();
-        for (Range r : covering) {
-            if (r.end() <= cursor || r.start() >= tdmr.end()) {
-                continue;
-            }
-            if (r.start() > cursor) {
-                gaps.add(new Range(cursor, r.start()));
-            }
-            cursor = Math.max(cursor, r.end());
-        }
-        if (cursor < tdmr.end()) {
-            gaps.add(new Range(cursor, tdmr.end()));
-        }
-        return gaps;
-    }
-
     private static void checkPlan(TdmrPlan plan, Layout layout, List<Range> memlist, List<Range> holeSource) {
         List<Tdmr> tdmrs = plan.tdmrs();
         assertTrue(tdmrs.size() <= layout.limits().maxTdmrs());
-        assertEquals(tdmrsFor(memlist), tdmrs.stream().map(Tdmr::range).toList());
+        assertEquals(TdmrRules.tdmrsCovering(memlist), tdmrs.stream().map(Tdmr::range).toList());
         for (int i = 0; i < tdmrs.size(); i++) {
             Tdmr tdmr = tdmrs.get(i);
             assertEquals(0, tdmr.base() % GIB);
@@ -266,7 +207,7 @@ class TdmrPlannerPropertyTest {
             assertTrue(area.end() <= tdmr.size(), "inside the TDMR");
             assertTrue(j == 0 || areas.get(j - 1).end() <= area.offset(), "sorted, no overlap");
         }
-        List<Range> holes = gaps(tdmr.range(), holeSource);
+        List<Range> holes = TdmrRules.holes(tdmr.range(), holeSource);
         List<Range> pamtsInside = plan.tdmrs().stream().map(Tdmr::pamtChunk).filter(c -> c.overlaps(tdmr.range()))
                 .map(c -> new Range(Math.max(c.start(), tdmr.base()), Math.min(c.end(), tdmr.end()))).toList();
         TreeSet<Range> expected = new TreeSet<>(holes);
@@ -287,7 +228,7 @@ class TdmrPlannerPropertyTest {
         assertTrue(index >= 0, failing + " is one of the TDMRs");
         for (int i = 0; i <= index; i++) {
             Range tdmr = tdmrs.get(i);
-            long areas = gaps(tdmr, holeSource).size() + pamts.stream().filter(p -> p.overlaps(tdmr)).count();
+            long areas = TdmrRules.holes(tdmr, holeSource).size() + pamts.stream().filter(p -> p.overlaps(tdmr)).count();
             if (i < index) {
                 assertTrue(areas <= layout.limits().maxReservedPerTdmr(), "TDMR " + tdmr + " fit");
             } else {

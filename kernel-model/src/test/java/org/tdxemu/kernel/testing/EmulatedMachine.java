@@ -32,10 +32,15 @@ public final class EmulatedMachine implements AutoCloseable {
     private final TdxModule module;
 
     public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleVersion version) {
+        this(config, cmrs, ModuleSettings.defaults(version));
+    }
+
+    /** A machine whose module reports {@code settings}' limits. */
+    public EmulatedMachine(HostConfig config, List<Range> cmrs, ModuleSettings settings) {
         Platform platform = platform(config, cmrs);
         this.memory = new SparseHostMemory(installedRam(config), platform.memoryAddressBits());
         this.host = new Host(config, memory);
-        this.module = new TdxModule(platform, ModuleSettings.defaults(version), memory);
+        this.module = new TdxModule(platform, settings, memory);
     }
 
     /** A 1.5 module on {@code layout}'s host with its CMRs. */
