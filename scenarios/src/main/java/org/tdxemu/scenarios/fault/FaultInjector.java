@@ -30,6 +30,9 @@ public final class FaultInjector implements Seamcall {
 
     @Override
     public long call(int cpu, RegisterFile registers) {
+        if (faults.isEmpty()) {
+            return module.call(cpu, registers);
+        }
         Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
         FaultSpec answer = null;
         for (int i = 0; i < faults.size(); i++) {

@@ -198,14 +198,20 @@ public final class ScenarioReader {
             if (pageAligned && ((range.start() | range.end()) & (PAGE - 1)) != 0) {
                 throw item.error(what + " " + range + " is not 4 KiB aligned");
             }
-            if (!ranges.isEmpty() && Long.compareUnsigned(range.start(), ranges.get(ranges.size() - 1).end()) < 0) {
-                Range previous = ranges.get(ranges.size() - 1);
-                throw item.error(what + " " + range + (Long.compareUnsigned(range.start(), previous.start()) < 0
-                        ? " is out of order: it starts below " + previous : " overlaps " + previous));
+            if (!ranges.isEmpty()) {
+                requireAfter(item, what, range, ranges.get(ranges.size() - 1));
             }
             ranges.add(range);
         }
         return ranges;
+    }
+
+    /** Ranges must ascend without overlapping; touching is fine. */
+    private static void requireAfter(JsonValue item, String what, Range range, Range previous) {
+        if (Long.compareUnsigned(range.start(), previous.end()) < 0) {
+            throw item.error(what + " " + range + (Long.compareUnsigned(range.start(), previous.start()) < 0
+                    ? " is out of order: it starts below " + previous : " overlaps " + previous));
+        }
     }
 
     private static List<MemoryRegion> memory(JsonValue list) {
@@ -218,11 +224,8 @@ public final class ScenarioReader {
                 throw item.error(String.format("[0x%x, 0x%x) is empty: the end must be above the start", start, end));
             }
             int node = m.optional("node").map(v -> v.integer(0, MAX_NODES - 1)).orElse(0);
-            Range range = new Range(start, end);
-            if (!regions.isEmpty() && Long.compareUnsigned(start, regions.get(regions.size() - 1).end()) < 0) {
-                Range previous = regions.get(regions.size() - 1).range();
-                throw item.error("memory region " + range + (Long.compareUnsigned(start, previous.start()) < 0
-                        ? " is out of order: it starts below " + previous : " overlaps " + previous));
+            if (!regions.isEmpty()) {
+                requireAfter(item, "memory region", new Range(start, end), regions.get(regions.size() - 1).range());
             }
             regions.add(new MemoryRegion(start, end, node));
         }
