@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tdxemu.seamcall.layout.PageSize;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.memory.UnbackedAddressException;
@@ -56,10 +58,8 @@ import org.tdxemu.seamcall.memory.UnbackedAddressException;
  */
 public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
-    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SHIFT = PageSize.SIZE_4K.shift();
     public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
-    /** The architectural limit of a physical address, the module's MAX_PA. */
-    public static final int MAX_ADDRESS_BITS = 52;
 
     private static final long PAGE_OFFSET_MASK = PAGE_SIZE - 1;
 
@@ -123,8 +123,8 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     }
 
     public SparseHostMemory(List<Range> installed, int addressBits, ByteBufAllocator allocator) {
-        if (addressBits < PAGE_SHIFT || addressBits > MAX_ADDRESS_BITS) {
-            throw new IllegalArgumentException("address width must be " + PAGE_SHIFT + " to " + MAX_ADDRESS_BITS
+        if (addressBits < PAGE_SHIFT || addressBits > PhysicalAddress.MAX_BITS) {
+            throw new IllegalArgumentException("address width must be " + PAGE_SHIFT + " to " + PhysicalAddress.MAX_BITS
                     + " bits: " + addressBits);
         }
         this.addressBits = addressBits;
@@ -201,7 +201,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (length < 0) {
             throw new IllegalArgumentException("negative length " + length);
         }
-        if (pa >>> MAX_ADDRESS_BITS != 0) {
+        if (pa >>> PhysicalAddress.MAX_BITS != 0) {
             throw new UnbackedAddressException(pa);
         }
         long address = pa & addressMask;
@@ -232,7 +232,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("host memory is closed");
         }
-        return length >= 0 && pa >>> MAX_ADDRESS_BITS == 0 && firstUnbacked(pa & addressMask, length) < 0;
+        return length >= 0 && pa >>> PhysicalAddress.MAX_BITS == 0 && firstUnbacked(pa & addressMask, length) < 0;
     }
 
     // ---- pages -------------------------------------------------------------------------

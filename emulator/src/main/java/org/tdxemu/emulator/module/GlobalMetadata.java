@@ -9,6 +9,7 @@ import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.seamcall.layout.CmrInfoArray;
 import org.tdxemu.seamcall.layout.CpuidConfig;
+import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.metadata.FieldId;
 import org.tdxemu.seamcall.metadata.SysField;
 
@@ -45,7 +46,7 @@ final class GlobalMetadata {
     static final long NO_CPUID_LEAF = -1L;
 
     private static final SysField[] TABLE = SysField.values();
-    private static final int PAGE_BYTES = 4096;
+    private static final int PAGE_BYTES = (int) PageSize.SIZE_4K.bytes();
     private static final int TDR_PAGES = 1;
     private static final int TDCS_PAGES_PER_L2_VM = 1;
     private static final int TDVPS_PAGES = 6;

@@ -2,8 +2,9 @@ package org.tdxemu.emulator.module;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tdxemu.emulator.platform.Hardware;
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.status.StatusCode;
 
@@ -60,7 +61,7 @@ final class ModuleContext {
         this.metadata = GlobalMetadata.of(platform, settings);
     }
 
-    KeyIdPartitioning keyIds() {
+    PlatformKeyIds keyIds() {
         return platform.keyIds();
     }
 
@@ -83,7 +84,7 @@ final class ModuleContext {
         if ((pa & (size - 1)) != 0) {
             return false;
         }
-        if (pa >>> KeyIdPartitioning.MAX_PA != 0) {
+        if (pa >>> PhysicalAddress.MAX_BITS != 0) {
             return false;
         }
         long physical = pa & ~hkidMask();
@@ -96,7 +97,7 @@ final class ModuleContext {
 
     /** Whether a physical address is below 2^52 and carries no HKID bits. */
     boolean isPlainPhysical(long pa) {
-        return pa >>> KeyIdPartitioning.MAX_PA == 0 && (pa & hkidMask()) == 0;
+        return pa >>> PhysicalAddress.MAX_BITS == 0 && (pa & hkidMask()) == 0;
     }
 
     /** Whether any LP other than {@code self} is inside a SEAMCALL. */

@@ -4,6 +4,7 @@ import java.util.List;
 import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.PlatformDefect;
 import org.tdxemu.emulator.platform.Smrr;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.StatusCode;
@@ -101,7 +102,7 @@ final class SysInit implements LeafHandler {
             if ((cmr.base() & hkidMask) != 0 || (last & hkidMask) != 0) {
                 return false;
             }
-            if (Long.compareUnsigned(last, 1L << 52) >= 0) {
+            if (Long.compareUnsigned(last, PhysicalAddress.LIMIT) >= 0) {
                 return false;
             }
             if ((cmr.base() & 0xFFF) != 0 || (cmr.size() & 0xFFF) != 0) {

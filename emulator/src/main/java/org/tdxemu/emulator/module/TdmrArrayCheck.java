@@ -1,8 +1,9 @@
 package org.tdxemu.emulator.module;
 
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.layout.TdmrInfo;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.status.StatusCode;
 import org.tdxemu.seamcall.status.Statuses;
 
@@ -248,7 +249,7 @@ final class TdmrArrayCheck {
 
     /** Below the module's MAX_PA (2^52) with no HKID bits. */
     private boolean isPlainPhysical(long pa) {
-        return pa >>> KeyIdPartitioning.MAX_PA == 0 && (pa & hkidMask) == 0;
+        return pa >>> PhysicalAddress.MAX_BITS == 0 && (pa & hkidMask) == 0;
     }
 
     private static long success() {

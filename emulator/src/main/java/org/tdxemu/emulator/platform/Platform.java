@@ -11,7 +11,7 @@ import org.tdxemu.seamcall.memory.Range;
  * list, the KeyID partitioning, SEAMRR, the SMRRs, and any defect SYS.INIT or LP.INIT would
  * detect. Immutable; build one with {@link #builder()}.
  */
-public record Platform(List<LogicalCpu> cpus, List<Cmr> cmrs, KeyIdPartitioning keyIds, Range seamrr,
+public record Platform(List<LogicalCpu> cpus, List<Cmr> cmrs, PlatformKeyIds keyIds, Range seamrr,
                        boolean smrrSupported, boolean smrrLockSupported, List<Smrr> smrrs,
                        List<PlatformDefect> defects, int cpuidFms) {
 
@@ -70,7 +70,7 @@ public record Platform(List<LogicalCpu> cpus, List<Cmr> cmrs, KeyIdPartitioning 
     public static final class Builder {
         private List<LogicalCpu> cpus = uniform(1, 4);
         private List<Cmr> cmrs = List.of();
-        private KeyIdPartitioning keyIds = new KeyIdPartitioning(31, 32, 6);
+        private PlatformKeyIds keyIds = new PlatformKeyIds(31, 32, 6);
         private Range seamrr = new Range(0, 0);
         private boolean smrrSupported = true;
         private boolean smrrLockSupported = true;
@@ -108,7 +108,7 @@ public record Platform(List<LogicalCpu> cpus, List<Cmr> cmrs, KeyIdPartitioning 
             return this;
         }
 
-        public Builder keyIds(KeyIdPartitioning keyIds) {
+        public Builder keyIds(PlatformKeyIds keyIds) {
             this.keyIds = keyIds;
             return this;
         }

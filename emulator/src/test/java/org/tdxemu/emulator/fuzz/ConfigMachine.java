@@ -4,8 +4,8 @@ import java.util.List;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.emulator.platform.Cmr;
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -27,7 +27,7 @@ record ConfigMachine(ModuleVersion version, int packages, int cpusPerPackage, in
 
     Platform platform() {
         return Platform.builder().cpus(packages, cpusPerPackage)
-                .keyIds(new KeyIdPartitioning(mktmeKeyIds, tdxKeyIds, keyIdBits)).seamrr(seamrr).cmrs(cmrSlots)
+                .keyIds(new PlatformKeyIds(mktmeKeyIds, tdxKeyIds, keyIdBits)).seamrr(seamrr).cmrs(cmrSlots)
                 .build();
     }
 

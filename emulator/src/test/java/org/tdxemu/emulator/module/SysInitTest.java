@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.Hardware;
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.emulator.platform.PlatformDefect;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
 import org.tdxemu.emulator.platform.Smrr;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
@@ -136,9 +136,9 @@ class SysInitTest {
 
     @Test
     void tooManyActivatedHkidsAreRefusedWithTheLimit() {
-        TdxModule module = module(platform().keyIds(new KeyIdPartitioning(1000, 1048, 12)));
+        TdxModule module = module(platform().keyIds(new PlatformKeyIds(1000, 1048, 12)));
         assertStatus(0xC000082500000800L, sysInit(module, new RegisterFile()));
-        TdxModule justBelow = module(platform().keyIds(new KeyIdPartitioning(1000, 1047, 12)));
+        TdxModule justBelow = module(platform().keyIds(new PlatformKeyIds(1000, 1047, 12)));
         assertStatus(0, sysInit(justBelow, new RegisterFile()));
     }
 

@@ -23,7 +23,7 @@ import org.tdxemu.seamcall.memory.Range;
  * @param x2apicEnabled the local APICs run in x2APIC mode (the v7 series refuses TDX otherwise)
  */
 public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List<Cpu> cpus,
-                         Optional<KeyIdPartitioning> keyIdPartitioning, boolean partialWriteErratum,
+                         Optional<KeyIdPartitioningMsr> keyIdPartitioning, boolean partialWriteErratum,
                          boolean hibernationAvailable, boolean acpiSuspend, boolean x2apicEnabled) {
 
     public HostConfig {
@@ -59,7 +59,7 @@ public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List
      * A host with no reserved RAM, the erratum absent, hibernation disabled, ACPI suspend built in
      * and x2APIC on: the usual TDX host.
      */
-    public static HostConfig of(List<MemoryRegion> memblock, List<Cpu> cpus, KeyIdPartitioning keyIds) {
+    public static HostConfig of(List<MemoryRegion> memblock, List<Cpu> cpus, KeyIdPartitioningMsr keyIds) {
         return new HostConfig(memblock, List.of(), cpus, Optional.of(keyIds), false, false, true, true);
     }
 
@@ -91,7 +91,7 @@ public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List
                 acpiSuspend, x2apicEnabled);
     }
 
-    public HostConfig withKeyIdPartitioning(KeyIdPartitioning keyIds) {
+    public HostConfig withKeyIdPartitioning(KeyIdPartitioningMsr keyIds) {
         return new HostConfig(memblock, reserved, cpus, Optional.of(keyIds), partialWriteErratum,
                 hibernationAvailable, acpiSuspend, x2apicEnabled);
     }

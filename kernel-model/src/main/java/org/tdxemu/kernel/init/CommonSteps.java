@@ -12,7 +12,7 @@ import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
@@ -37,7 +37,7 @@ final class CommonSteps {
      * record_keyid_partitioning() / detect_tdx(): the KeyID MSR, unless reading it faults or it
      * gives TDX no KeyID, in which case TDX is silently absent.
      */
-    static Optional<KeyIdPartitioning> tdxKeyIds(HostConfig host) {
+    static Optional<KeyIdPartitioningMsr> tdxKeyIds(HostConfig host) {
         return host.keyIdPartitioning().filter(partitioning -> partitioning.tdxKeyIds() != 0);
     }
 

@@ -11,7 +11,7 @@ import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
@@ -94,7 +94,7 @@ public final class MainlineKernel implements TdxKernel {
         }
         earlyInitDone = true;
         HostConfig config = host.config();
-        Optional<KeyIdPartitioning> partitioning = CommonSteps.tdxKeyIds(config);
+        Optional<KeyIdPartitioningMsr> partitioning = CommonSteps.tdxKeyIds(config);
         if (partitioning.isEmpty()) {
             return;
         }

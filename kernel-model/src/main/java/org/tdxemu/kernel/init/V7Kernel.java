@@ -10,7 +10,7 @@ import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
@@ -89,7 +89,7 @@ public final class V7Kernel implements TdxKernel {
             throw new IllegalStateException("tdx_init() runs once, at boot");
         }
         earlyInitDone = true;
-        Optional<KeyIdPartitioning> partitioning = CommonSteps.tdxKeyIds(host.config());
+        Optional<KeyIdPartitioningMsr> partitioning = CommonSteps.tdxKeyIds(host.config());
         if (partitioning.isEmpty()) {
             return;
         }

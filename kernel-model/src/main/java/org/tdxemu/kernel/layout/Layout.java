@@ -23,9 +23,4 @@ public record Layout(String name, HostConfig host, List<Range> cmrs) {
         }
         return bytes;
     }
-
-    /** The end of the highest memory region. */
-    public long topOfMemory() {
-        return host.memblock().get(host.memblock().size() - 1).end();
-    }
 }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.host.Page;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -28,12 +29,11 @@ public final class Layouts {
     /** How many of {@link #EMERALD_RAPIDS_LOW_RAM}'s fragments a layout with firmware holes has, at most. */
     public static final int LOW_FRAGMENTS = 13;
     /** 31 MKTME KeyIDs and 32 TDX KeyIDs in 6 KeyID bits: the private range [32, 64). */
-    public static final KeyIdPartitioning KEY_IDS = KeyIdPartitioning.of(31, 32);
+    public static final KeyIdPartitioningMsr KEY_IDS = KeyIdPartitioningMsr.of(31, 32);
 
     /** Generated regions are cut at 2 MiB boundaries, except where the total leaves a remainder. */
     private static final long REGION_GRANULE = 2 * MIB;
     private static final int KEY_ID_BITS = 6;
-    private static final int MAX_PHYSICAL_ADDRESS_BITS = 52;
     private static final int CPUS_PER_PACKAGE = 4;
 
     /**
@@ -163,14 +163,14 @@ public final class Layouts {
     }
 
     /** The widest KeyID split whose KeyID bits leave memory up to {@code top} addressable. */
-    static KeyIdPartitioning keyIdsBelow(long top) {
+    static KeyIdPartitioningMsr keyIdsBelow(long top) {
         int addressBits = 64 - Long.numberOfLeadingZeros(top - 1);
-        int keyIdBits = Math.min(KEY_ID_BITS, MAX_PHYSICAL_ADDRESS_BITS - addressBits);
+        int keyIdBits = Math.min(KEY_ID_BITS, PhysicalAddress.MAX_BITS - addressBits);
         if (keyIdBits < 2) {
             throw new IllegalArgumentException(String.format("memory up to 0x%x leaves too few KeyID bits for TDX", top));
         }
         long half = 1L << (keyIdBits - 1);
-        return KeyIdPartitioning.of(half - 1, half);
+        return KeyIdPartitioningMsr.of(half - 1, half);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.tdxemu.kernel.planner;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -40,13 +39,5 @@ public final class AddressRanges {
 
     public long end(int index) {
         return ends[index];
-    }
-
-    public List<Range> asList() {
-        List<Range> list = new ArrayList<>(starts.length);
-        for (int i = 0; i < starts.length; i++) {
-            list.add(new Range(starts[i], ends[i]));
-        }
-        return list;
     }
 }

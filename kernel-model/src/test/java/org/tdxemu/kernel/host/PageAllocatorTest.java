@@ -17,7 +17,7 @@ class PageAllocatorTest {
     private static final long GIB = 1L << 30;
 
     private static HostConfig host(List<MemoryRegion> memblock) {
-        return HostConfig.of(memblock, HostConfig.cpus(1, 1, Set.of()), KeyIdPartitioning.of(31, 32));
+        return HostConfig.of(memblock, HostConfig.cpus(1, 1, Set.of()), KeyIdPartitioningMsr.of(31, 32));
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.testing.Hosts;
 import org.tdxemu.kernel.testing.TestMachine;
@@ -36,10 +36,10 @@ class ConfigurationTest {
 
     @Test
     void keyIdCountsAre32BitsEach() {
-        assertEquals(0x0000_0020_0000_001FL, KeyIdPartitioning.of(31, 32).msr());
-        assertEquals(32, KeyIdPartitioning.of(31, 32).firstTdxKeyId());
-        assertEquals(64, KeyIdPartitioning.of(31, 32).tdxKeyIdEnd());
-        assertThrows(IllegalArgumentException.class, () -> KeyIdPartitioning.of(1L << 32, 1));
+        assertEquals(0x0000_0020_0000_001FL, KeyIdPartitioningMsr.of(31, 32).msr());
+        assertEquals(32, KeyIdPartitioningMsr.of(31, 32).firstTdxKeyId());
+        assertEquals(64, KeyIdPartitioningMsr.of(31, 32).tdxKeyIdEnd());
+        assertThrows(IllegalArgumentException.class, () -> KeyIdPartitioningMsr.of(1L << 32, 1));
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.host.Allocation;
 import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
@@ -172,7 +172,7 @@ class MainlineInitTest {
     /** §5 item 1. */
     @Test
     void zeroTdxKeyIdsMeansNoTdxSilently() {
-        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioning.of(63, 0));
+        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioningMsr.of(63, 0));
         try (TestMachine machine = new TestMachine(host, List.of())) {
             InitResult result = machine.mainline().boot();
             assertEquals(Errno.ENODEV, failed(result).errno());
@@ -183,7 +183,7 @@ class MainlineInitTest {
     /** §5 item 2. */
     @Test
     void oneTdxKeyIdIsTooFew() {
-        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioning.of(31, 1));
+        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioningMsr.of(31, 1));
         try (TestMachine machine = new TestMachine(host, List.of())) {
             InitResult result = machine.mainline().boot();
             assertEquals(Errno.ENODEV, failed(result).errno());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.kernel.planner.TdxMemblock;
@@ -94,7 +94,7 @@ class V7InitTest {
 
     @Test
     void oneTdxKeyIdDisablesTdx() {
-        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioning.of(31, 1));
+        HostConfig host = Hosts.small().withKeyIdPartitioning(KeyIdPartitioningMsr.of(31, 1));
         try (TestMachine machine = new TestMachine(host, List.of())) {
             InitResult result = machine.v7().boot();
             assertEquals(Errno.ENODEV, failed(result).errno());

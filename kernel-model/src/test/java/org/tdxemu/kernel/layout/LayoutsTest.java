@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
@@ -137,9 +137,9 @@ class LayoutsTest {
         assertEquals(Layouts.KEY_IDS, Layouts.named("16T-8n-8r-none").host().keyIdPartitioning().orElseThrow());
         assertEquals(Layouts.KEY_IDS, Layouts.keyIdsBelow(1L << 46));
         // 64 TiB from 4 GiB ends above 2^46: 5 KeyID bits.
-        assertEquals(KeyIdPartitioning.of(15, 16), Layouts.named("64T-8n-8r-none").host().keyIdPartitioning().orElseThrow());
-        assertEquals(KeyIdPartitioning.of(15, 16), Layouts.named("64T-8n-8r-sparse-high").host().keyIdPartitioning().orElseThrow());
-        assertEquals(KeyIdPartitioning.of(7, 8), Layouts.keyIdsBelow((1L << 47) + 1));
+        assertEquals(KeyIdPartitioningMsr.of(15, 16), Layouts.named("64T-8n-8r-none").host().keyIdPartitioning().orElseThrow());
+        assertEquals(KeyIdPartitioningMsr.of(15, 16), Layouts.named("64T-8n-8r-sparse-high").host().keyIdPartitioning().orElseThrow());
+        assertEquals(KeyIdPartitioningMsr.of(7, 8), Layouts.keyIdsBelow((1L << 47) + 1));
     }
 
     @Test

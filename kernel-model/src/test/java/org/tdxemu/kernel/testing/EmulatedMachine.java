@@ -6,9 +6,9 @@ import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.emulator.module.TdxModule;
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.LogicalCpu;
 import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
@@ -54,7 +54,7 @@ public final class EmulatedMachine implements AutoCloseable {
             cpus.add(new LogicalCpu(cpu.id(), cpu.packageId()));
         }
         Platform.Builder platform = Platform.builder().cpus(cpus).cmrRanges(cmrs);
-        config.keyIdPartitioning().ifPresent(split -> platform.keyIds(new KeyIdPartitioning((int) split.mktmeKeyIds(),
+        config.keyIdPartitioning().ifPresent(split -> platform.keyIds(new PlatformKeyIds((int) split.mktmeKeyIds(),
                 (int) split.tdxKeyIds(), 64 - Long.numberOfLeadingZeros(split.mktmeKeyIds() + split.tdxKeyIds()))));
         return platform.build();
     }

@@ -3,7 +3,7 @@ package org.tdxemu.kernel.testing;
 import java.util.List;
 import java.util.Set;
 import org.tdxemu.kernel.host.HostConfig;
-import org.tdxemu.kernel.host.KeyIdPartitioning;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.layout.Layouts;
 import org.tdxemu.seamcall.memory.Range;
@@ -14,7 +14,7 @@ public final class Hosts {
     public static final long MIB = 1L << 20;
     public static final long GIB = 1L << 30;
     /** 31 MKTME KeyIDs and 32 TDX KeyIDs: the private range [32, 64). */
-    public static final KeyIdPartitioning KEY_IDS = Layouts.KEY_IDS;
+    public static final KeyIdPartitioningMsr KEY_IDS = Layouts.KEY_IDS;
 
     private Hosts() {
     }

@@ -39,6 +39,7 @@ import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.PlatformSpec;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.Gpr;
@@ -51,7 +52,7 @@ import org.tdxemu.seamcall.status.StatusCode;
  */
 public final class ScenarioReader {
 
-    static final long PAGE = 4096;
+    static final long PAGE = PageSize.SIZE_4K.bytes();
     /** Module package IDs run 0–7; a few more are allowed so that LP.INIT's refusal can be shown. */
     static final int MAX_PACKAGES = 16;
     static final int MAX_CPUS = 4096;

@@ -7,11 +7,13 @@ import java.util.List;
 import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.TdxModule;
-import org.tdxemu.emulator.platform.KeyIdPartitioning;
 import org.tdxemu.emulator.platform.Platform;
+import org.tdxemu.emulator.platform.PlatformKeyIds;
 import org.tdxemu.kernel.host.HostConfig;
+import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.scenarios.spec.PlatformSpec;
+import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -21,7 +23,7 @@ import org.tdxemu.seamcall.memory.Range;
  */
 public final class Machine implements AutoCloseable {
 
-    private static final long PAGE = 4096;
+    private static final long PAGE = PageSize.SIZE_4K.bytes();
 
     private final Platform platform;
     private final SparseHostMemory memory;
@@ -43,7 +45,7 @@ public final class Machine implements AutoCloseable {
         return Platform.builder()
                 .cpus(spec.packages(), spec.cpusPerPackage())
                 .cmrRanges(spec.cmrs())
-                .keyIds(new KeyIdPartitioning(spec.keyIds().mktme(), spec.keyIds().tdx(), spec.keyIds().bits()))
+                .keyIds(new PlatformKeyIds(spec.keyIds().mktme(), spec.keyIds().tdx(), spec.keyIds().bits()))
                 .seamrr(spec.seamrr())
                 .defects(spec.defects())
                 .build();
@@ -52,7 +54,7 @@ public final class Machine implements AutoCloseable {
     /** The machine as the kernel sees it at boot. */
     public static HostConfig hostConfig(PlatformSpec spec) {
         return HostConfig.of(spec.memory(), HostConfig.cpus(spec.packages(), spec.cpusPerPackage(), spec.offlineCpus()),
-                        org.tdxemu.kernel.host.KeyIdPartitioning.of(spec.keyIds().mktme(), spec.keyIds().tdx()))
+                        KeyIdPartitioningMsr.of(spec.keyIds().mktme(), spec.keyIds().tdx()))
                 .withReserved(spec.reserved())
                 .withPartialWriteErratum(spec.partialWriteErratum());
     }

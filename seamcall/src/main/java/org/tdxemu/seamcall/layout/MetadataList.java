@@ -23,8 +23,8 @@ public final class MetadataList {
     public static final int SEQUENCE_HEADER_BYTES = 8;
     public static final int ELEMENT_BYTES = 8;
     /** TDH.SYS.RDALL's buffer: one 4 KiB page, 4 KiB-aligned. */
-    public static final int BUFFER_BYTES = 4096;
-    public static final int ALIGNMENT = 4096;
+    public static final int BUFFER_BYTES = (int) PageSize.SIZE_4K.bytes();
+    public static final int ALIGNMENT = BUFFER_BYTES;
 
     /** One sequence: its header and its elements, fields one after another. */
     public record Sequence(FieldId header, List<Long> elements) {

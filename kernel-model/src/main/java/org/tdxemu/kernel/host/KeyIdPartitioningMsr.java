@@ -4,13 +4,13 @@ package org.tdxemu.kernel.host;
  * The value of MSR IA32_MKTME_KEYID_PARTITIONING (0x87): bits 31:0 hold the number of MKTME
  * KeyIDs, bits 63:32 the number of TDX private KeyIDs (kernel-init.md §1.1).
  */
-public record KeyIdPartitioning(long msr) {
+public record KeyIdPartitioningMsr(long msr) {
 
-    public static KeyIdPartitioning of(long mktmeKeyIds, long tdxKeyIds) {
+    public static KeyIdPartitioningMsr of(long mktmeKeyIds, long tdxKeyIds) {
         if (mktmeKeyIds >>> 32 != 0 || tdxKeyIds >>> 32 != 0) {
             throw new IllegalArgumentException("KeyID counts are 32-bit: " + mktmeKeyIds + ", " + tdxKeyIds);
         }
-        return new KeyIdPartitioning(tdxKeyIds << 32 | mktmeKeyIds);
+        return new KeyIdPartitioningMsr(tdxKeyIds << 32 | mktmeKeyIds);
     }
 
     public long mktmeKeyIds() {
