@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -20,10 +17,6 @@ import org.tdxemu.seamcall.memory.Range;
  * {@link ScenarioException} that names the path and the problem.
  */
 public final class JsonValue {
-
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*([KMGTP])(?:i?B)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DECIMAL = Pattern.compile("\\d+");
-    private static final Pattern HEX = Pattern.compile("0[xX]([0-9a-fA-F]{1,16})");
 
     private final JsonNode json;
     private final String path;
@@ -100,49 +93,29 @@ public final class JsonValue {
      */
     public long quantity() {
         if (json.isIntegralNumber()) {
-            if (!json.canConvertToLong() || json.longValue() < 0) {
-                throw error("expected a non-negative 64-bit number, found " + json);
+            if (json.bigIntegerValue().signum() < 0) {
+                throw error(json + " is negative; expected a number from 0 up");
             }
-            return json.longValue();
+            if (json.bigIntegerValue().bitLength() > Long.SIZE) {
+                throw error(json + " is over 64 bits");
+            }
+            return json.bigIntegerValue().longValue();
         }
         if (!json.isTextual()) {
             throw error("expected a number or a string such as \"0x1000\" or \"2G\", found " + describe());
         }
-        String text = json.textValue().trim();
-        Matcher hex = HEX.matcher(text);
-        if (hex.matches()) {
-            return Long.parseUnsignedLong(hex.group(1), 16);
-        }
         try {
-            if (DECIMAL.matcher(text).matches()) {
-                return Long.parseLong(text);
-            }
-            Matcher unit = WITH_UNIT.matcher(text);
-            if (unit.matches()) {
-                int shift = switch (unit.group(2).toUpperCase(Locale.ROOT)) {
-                    case "K" -> 10;
-                    case "M" -> 20;
-                    case "G" -> 30;
-                    case "T" -> 40;
-                    default -> 50;
-                };
-                long value = Long.parseLong(unit.group(1));
-                if (value > Long.MAX_VALUE >>> shift) {
-                    throw error("\"" + text + "\" does not fit 64 bits");
-                }
-                return value << shift;
-            }
-        } catch (NumberFormatException e) {
-            throw error("\"" + text + "\" does not fit 64 bits");
+            return Quantities.parse(json.textValue());
+        } catch (ScenarioException e) {
+            throw error(e.getMessage());
         }
-        throw error("\"" + text + "\" is not a number: write hex (\"0x77800000\"), decimal, or a size with a unit (\"2G\")");
     }
 
     /** A quantity within {@code [min, max]}. */
     public int integer(int min, int max) {
         long value = quantity();
-        if (value < min || value > max) {
-            throw error(value + " is out of range: expected " + min + " to " + max);
+        if (Long.compareUnsigned(value, min) < 0 || Long.compareUnsigned(value, max) > 0) {
+            throw error(Long.toUnsignedString(value) + " is out of range: expected " + min + " to " + max);
         }
         return (int) value;
     }

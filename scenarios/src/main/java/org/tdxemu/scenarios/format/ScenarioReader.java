@@ -1,5 +1,6 @@
 package org.tdxemu.scenarios.format;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,6 +21,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.emulator.platform.Platform;
@@ -41,6 +43,7 @@ import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.Range;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.status.StatusCode;
@@ -67,14 +70,7 @@ public final class ScenarioReader {
 
     /** Reads {@code file}; problems are reported with the file name first. */
     public static Scenario read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ScenarioException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ScenarioException(file + ": cannot be read: " + e.getMessage());
-        }
+        String text = UserFile.text(file);
         try {
             return parse(text);
         } catch (ScenarioException e) {
@@ -89,6 +85,18 @@ public final class ScenarioReader {
 
     /** The JSON tree of {@code text}, or one message saying where the JSON is broken. */
     public static JsonNode tree(String text) {
+        return tree(text, location -> "at line " + location.getLineNr() + ", column " + location.getColumnNr());
+    }
+
+    /**
+     * The JSON tree of one line of a JSON Lines file, or one message saying where in the line the
+     * JSON is broken (the caller names the line).
+     */
+    public static JsonNode lineTree(String text) {
+        return tree(text, location -> "at column " + location.getColumnNr());
+    }
+
+    private static JsonNode tree(String text, Function<JsonLocation, String> where) {
         try {
             JsonNode tree = MAPPER.readTree(text);
             if (tree == null || tree.isMissingNode()) {
@@ -96,9 +104,9 @@ public final class ScenarioReader {
             }
             return tree;
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ScenarioException("not valid JSON" + where + ": " + e.getOriginalMessage());
+            String message = UserFile.printable(e.getOriginalMessage().lines().findFirst().orElse("").strip());
+            throw new ScenarioException("not valid JSON" + (e.getLocation() == null ? "" : " " + where.apply(e.getLocation()))
+                    + ": " + message);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,19 +158,20 @@ public final class ScenarioReader {
         }
         KeyIds keyIds = p.optional("keyIds").map(ScenarioReader::keyIds).orElse(new KeyIds(31, 32, 6));
 
+        MemoryTop top = new MemoryTop(keyIds);
         JsonValue cmrsValue = p.required("cmrs");
-        List<Range> cmrs = sortedRanges(cmrsValue, "CMR", true);
+        List<Range> cmrs = sortedRanges(cmrsValue, "CMR", true, top);
         if (cmrs.isEmpty()) {
             throw cmrsValue.error("at least one CMR is needed");
         }
         if (cmrs.size() > Platform.MAX_CMRS) {
             throw cmrsValue.error(cmrs.size() + " CMRs; MCHECK's table holds at most " + Platform.MAX_CMRS);
         }
-        List<MemoryRegion> memory = p.optional("memory").map(ScenarioReader::memory)
+        List<MemoryRegion> memory = p.optional("memory").map(v -> memory(v, top))
                 .orElseGet(() -> cmrs.stream().map(r -> MemoryRegion.of(r, 0)).toList());
-        List<Range> reserved = p.optional("reserved").map(v -> sortedRanges(v, "reserved range", false))
+        List<Range> reserved = p.optional("reserved").map(v -> sortedRanges(v, "reserved range", false, top))
                 .orElse(List.of());
-        Range seamrr = p.optional("seamrr").map(JsonValue::range).orElse(new Range(0, 0));
+        Range seamrr = p.optional("seamrr").map(v -> top.require(v, "SEAMRR", v.range())).orElse(new Range(0, 0));
         List<PlatformDefect> defects = new ArrayList<>();
         p.optional("defects").ifPresent(list -> list.array().forEach(d -> defects.add(defect(d, cpus))));
         boolean erratum = p.optional("partialWriteErratum").map(JsonValue::bool).orElse(false);
@@ -170,10 +179,33 @@ public final class ScenarioReader {
                 erratum);
     }
 
+    /**
+     * The first address with no memory behind it: memory decodes 52 address bits minus the KeyID
+     * bits, which select a KeyID instead.
+     */
+    private record MemoryTop(KeyIds keyIds) {
+        long address() {
+            return 1L << addressBits();
+        }
+
+        int addressBits() {
+            return PhysicalAddress.MAX_BITS - keyIds.bits();
+        }
+
+        Range require(JsonValue item, String what, Range range) {
+            if (Long.compareUnsigned(range.end(), address()) > 0) {
+                throw item.error(String.format("%s %s ends above 0x%x: with %d KeyID bits, memory decodes %d address "
+                        + "bits", what, range, address(), keyIds.bits(), addressBits()));
+            }
+            return range;
+        }
+    }
+
     private static int cpuNumber(JsonValue value, int cpus) {
         long cpu = value.quantity();
-        if (cpu >= cpus) {
-            throw value.error("CPU " + cpu + " does not exist: the platform has CPUs 0 to " + (cpus - 1));
+        if (Long.compareUnsigned(cpu, cpus) >= 0) {
+            throw value.error("CPU " + Long.toUnsignedString(cpu) + " does not exist: the platform has CPUs 0 to "
+                    + (cpus - 1));
         }
         return (int) cpu;
     }
@@ -192,10 +224,10 @@ public final class ScenarioReader {
     }
 
     /** Ranges written as [start, end] pairs, ascending and non-overlapping (touching is fine). */
-    private static List<Range> sortedRanges(JsonValue list, String what, boolean pageAligned) {
+    private static List<Range> sortedRanges(JsonValue list, String what, boolean pageAligned, MemoryTop top) {
         List<Range> ranges = new ArrayList<>();
         for (JsonValue item : list.array()) {
-            Range range = item.range();
+            Range range = top.require(item, what, item.range());
             if (pageAligned && ((range.start() | range.end()) & (PAGE - 1)) != 0) {
                 throw item.error(what + " " + range + " is not 4 KiB aligned");
             }
@@ -215,7 +247,7 @@ public final class ScenarioReader {
         }
     }
 
-    private static List<MemoryRegion> memory(JsonValue list) {
+    private static List<MemoryRegion> memory(JsonValue list, MemoryTop top) {
         List<MemoryRegion> regions = new ArrayList<>();
         for (JsonValue item : list.array()) {
             JsonObject m = item.object("start", "end", "node");
@@ -224,6 +256,7 @@ public final class ScenarioReader {
             if (Long.compareUnsigned(start, end) >= 0) {
                 throw item.error(String.format("[0x%x, 0x%x) is empty: the end must be above the start", start, end));
             }
+            top.require(item, "memory region", new Range(start, end));
             int node = m.optional("node").map(v -> v.integer(0, MAX_NODES - 1)).orElse(0);
             if (!regions.isEmpty()) {
                 requireAfter(item, "memory region", new Range(start, end), regions.get(regions.size() - 1).range());
@@ -271,7 +304,7 @@ public final class ScenarioReader {
 
     private static int u32(JsonValue value) {
         long v = value.quantity();
-        if (v > 0xFFFF_FFFFL) {
+        if (Long.compareUnsigned(v, 0xFFFF_FFFFL) > 0) {
             throw value.error(String.format("0x%x does not fit 32 bits", v));
         }
         return (int) v;
@@ -298,9 +331,19 @@ public final class ScenarioReader {
     }
 
     public static ModuleVersion version(JsonValue value) {
-        String label = value.string();
-        return ModuleVersion.ofLabel(label).orElseThrow(() -> value.error("unknown module version \"" + label
-                + "\"; known: 1.0, 1.5"));
+        String text = value.string();
+        try {
+            return version(text);
+        } catch (ScenarioException e) {
+            throw value.error(e.getMessage());
+        }
+    }
+
+    /** The personality a label names ({@code "1.0"}, {@code "1.5"}). */
+    public static ModuleVersion version(String label) {
+        return ModuleVersion.ofLabel(label).orElseThrow(() -> new ScenarioException("unknown module version \"" + label
+                + "\"; known: " + Stream.of(ModuleVersion.values()).map(ModuleVersion::label)
+                .collect(Collectors.joining(", "))));
     }
 
     private static KernelOptions kernel(JsonValue value) {
@@ -318,11 +361,28 @@ public final class ScenarioReader {
     }
 
     public static Profile profile(JsonValue value) {
-        return switch (value.string()) {
-            case "mainline" -> Profile.MAINLINE;
-            case "v7" -> Profile.V7;
-            default -> throw value.error("unknown kernel profile \"" + value.string() + "\"; known: mainline, v7");
-        };
+        String text = value.string();
+        try {
+            return profile(text);
+        } catch (ScenarioException e) {
+            throw value.error(e.getMessage());
+        }
+    }
+
+    /** The kernel profile a name names: {@code "mainline"} or {@code "v7"}. */
+    public static Profile profile(String name) {
+        for (Profile p : Profile.values()) {
+            if (profileName(p).equals(name)) {
+                return p;
+            }
+        }
+        throw new ScenarioException("unknown kernel profile \"" + name + "\"; known: " + Stream.of(Profile.values())
+                .map(ScenarioReader::profileName).collect(Collectors.joining(", ")));
+    }
+
+    /** How scenario files and the command line name a profile. */
+    public static String profileName(Profile profile) {
+        return profile.name().toLowerCase(Locale.ROOT);
     }
 
     // ---- faults and expectations -----------------------------------------------------------
@@ -375,12 +435,19 @@ public final class ScenarioReader {
     public static long status(JsonValue value) {
         if (value.json().isTextual() && !value.string().trim().startsWith("0x") && !value.string().trim().startsWith("0X")) {
             String name = value.string().trim();
-            Optional<StatusCode> code = StatusCode.ofName(name)
-                    .or(() -> StatusCode.ofName("TDX_SEAMCALL_" + name.toUpperCase(Locale.ROOT)));
-            return code.map(StatusCode::value).orElseThrow(() -> value.error("unknown status \"" + name
+            return statusNamed(name).map(StatusCode::value).orElseThrow(() -> value.error("unknown status \"" + name
                     + "\"; write a name such as TDX_KEY_GENERATION_FAILED or a 64-bit value such as \"0xC0000A1200050102\""));
         }
         return value.quantity();
+    }
+
+    /**
+     * The status a name names, in any letter case: a module's ({@code TDX_KEY_GENERATION_FAILED}) or
+     * the kernel's software codes, also without their prefix ({@code VMFAILINVALID}, {@code GP}, {@code UD}).
+     */
+    public static Optional<StatusCode> statusNamed(String name) {
+        String upper = name.trim().toUpperCase(Locale.ROOT);
+        return StatusCode.ofName(upper).or(() -> StatusCode.ofName("TDX_SEAMCALL_" + upper));
     }
 
     private static Expectation expectation(JsonValue value) {
@@ -405,7 +472,8 @@ public final class ScenarioReader {
         try {
             return Errno.valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw value.error("unknown errno \"" + name + "\"; known: " + List.of(Errno.values()));
+            throw value.error("unknown errno \"" + name + "\"; known: " + Stream.of(Errno.values()).map(Enum::name)
+                    .collect(Collectors.joining(", ")));
         }
     }
 }

@@ -2,7 +2,6 @@ package org.tdxemu.scenarios.trace;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -11,6 +10,7 @@ import java.util.NoSuchElementException;
 import org.tdxemu.scenarios.format.JsonValue;
 import org.tdxemu.scenarios.format.JsonValue.JsonObject;
 import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.format.UserFile;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.PlatformSpec;
 import org.tdxemu.scenarios.spec.ScenarioException;
@@ -58,7 +58,7 @@ public final class TraceReader implements Iterator<TraceRecord> {
                 lineNumber++;
             } while (text != null && text.isBlank());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ScenarioException("line " + (lineNumber + 1) + ": " + UserFile.reason(e));
         }
         if (text == null) {
             if (lineNumber == 1) {
@@ -67,7 +67,7 @@ public final class TraceReader implements Iterator<TraceRecord> {
             return null;
         }
         try {
-            return record(JsonValue.root(ScenarioReader.tree(text), "a trace record"));
+            return record(JsonValue.root(ScenarioReader.lineTree(text), "a trace record"));
         } catch (ScenarioException e) {
             throw new ScenarioException("line " + lineNumber + ": " + e.getMessage());
         }
