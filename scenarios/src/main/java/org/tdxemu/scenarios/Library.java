@@ -21,7 +21,7 @@ public final class Library {
     }
 
     public static List<String> names() {
-        return text("index.txt").map(index -> index.lines().map(String::strip)
+        return resource("index.txt").map(index -> index.lines().map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList())
                 .orElseThrow(() -> new IllegalStateException("the scenario library has no index"));
     }
@@ -33,7 +33,7 @@ public final class Library {
     /** The bundled scenario {@code name}; a problem in it names the library file. */
     public static Scenario load(String name) {
         String file = "library/" + name + ".json";
-        String text = text(name + ".json").orElseThrow(() -> new ScenarioException(file + ": not in the library"));
+        String text = text(name);
         try {
             return ScenarioReader.parse(text);
         } catch (ScenarioException e) {
@@ -41,7 +41,12 @@ public final class Library {
         }
     }
 
-    private static Optional<String> text(String resource) {
+    /** The JSON text of the bundled scenario {@code name}, as the library file holds it. */
+    public static String text(String name) {
+        return resource(name + ".json").orElseThrow(() -> new ScenarioException("library/" + name + ".json: not in the library"));
+    }
+
+    private static Optional<String> resource(String resource) {
         try (InputStream in = Library.class.getResourceAsStream(DIRECTORY + resource)) {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -2,25 +2,36 @@ package org.tdxemu.scenarios.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.tdxemu.scenarios.format.Quantities;
+import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.format.UserFile;
+import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.seamcall.status.DecodedStatus;
+import org.tdxemu.seamcall.status.ModuleGeneration;
+import org.tdxemu.seamcall.status.StatusCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "decode", mixinStandardHelpOptions = true, description = {"Explains completion statuses, e.g. 0xC0000A1200050102 -> TDX_PAMT_OVERLAP, "
-        + "TDMR 2, 2M PAMT, against TDMR 5."})
+@Command(name = "decode", mixinStandardHelpOptions = true,
+        description = {"Explains completion statuses, e.g. 0xC0000A1200050102 -> TDX_PAMT_OVERLAP, TDMR 2, 2M PAMT, "
+                + "against TDMR 5; or gives a status name's value and what it carries.",
+                "A status is hex with its 0x, as in scenario files; a bare number is refused rather than guessed at."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every status decoded", "2:an argument was neither hex with 0x nor a status name "
+                + "(the others are still decoded)"})
 final class DecodeCommand implements Callable<Integer> {
-
-    private static final Pattern HEX = Pattern.compile("(?:0[xX])?[0-9a-fA-F]{1,16}");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "STATUS", description = "64-bit statuses in hex, e.g. 0xC000010000000001")
+    @Parameters(arity = "1..*", paramLabel = "STATUS",
+            description = "64-bit statuses in hex (0xC000010000000001) or status names (TDX_PAMT_OVERLAP)")
     List<String> statuses;
 
     @Option(names = {"-v", "--verbose"}, description = "also print the class, the raw fields and the flag bits")
@@ -29,21 +40,39 @@ final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int status = Tdxemu.OK;
         for (String text : statuses) {
-            if (!HEX.matcher(text).matches()) {
-                spec.commandLine().getErr().println("decode: \"" + text
-                        + "\" is not a status; write a 64-bit hex value such as 0xC0000A1200050102");
-                return Tdxemu.BAD_INPUT;
+            try {
+                out.println(explain(text.trim()));
+            } catch (ScenarioException e) {
+                out.flush();
+                err.println("decode: " + e.getMessage());
+                err.flush();
+                status = Tdxemu.BAD_INPUT;
             }
         }
-        for (String text : statuses) {
-            long status = Long.parseUnsignedLong(text.replaceFirst("^0[xX]", ""), 16);
-            DecodedStatus decoded = DecodedStatus.of(status);
-            out.println(String.format("0x%016X -> %s", status, decoded.summary()));
-            if (verbose) {
-                decoded.describe().lines().skip(1).forEach(out::println);
-            }
+        return status;
+    }
+
+    private String explain(String text) {
+        if (text.startsWith("0x") || text.startsWith("0X")) {
+            long value = Quantities.hex(text);
+            DecodedStatus decoded = DecodedStatus.of(value);
+            String line = String.format("0x%016X -> %s", value, decoded.summary());
+            return verbose ? line + decoded.describe().lines().skip(1).map(l -> "\n" + l).collect(Collectors.joining())
+                    : line;
         }
-        return Tdxemu.OK;
+        Optional<StatusCode> code = ScenarioReader.statusNamed(text);
+        if (code.isEmpty()) {
+            throw new ScenarioException("\"" + UserFile.printable(text) + "\" is not a status: write hex with 0x, such as "
+                    + (text.matches("[0-9a-fA-F]{1,16}") ? "0x" + text : "0xC0000A1200050102")
+                    + ", or a name, such as TDX_PAMT_OVERLAP");
+        }
+        StatusCode c = code.get();
+        DecodedStatus decoded = DecodedStatus.of(c.value());
+        return String.format("%s = 0x%016X: %s; %s; in the tables of TDX %s", c.architecturalName(), c.value(),
+                decoded.classAndFlags(), c.detailForm().explanation(),
+                c.generations().stream().map(ModuleGeneration::label).collect(Collectors.joining(", ")));
     }
 }

@@ -17,9 +17,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "faults", mixinStandardHelpOptions = true, description = {"Fault campaign: runs the scenario cleanly, then once for every SEAMCALL "
         + "the kernel issued and every status its leaf can return, with that one call failed, and checks the kernel's "
-        + "errno and log, leaks, and the module's state after each run.",
-        "Exit status: 0 with no violation, 1 with one or more, 2 for bad input."})
+        + "errno and log, leaks, and the module's state after each run."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:no violation", "1:one or more violations", "2:bad input"})
 final class FaultsCommand implements Callable<Integer> {
+
+    /** More runs at once than this only fight over memory; nobody has that many cores for one campaign. */
+    static final int MAX_THREADS = 1024;
 
     @Spec
     CommandSpec spec;
@@ -37,19 +41,16 @@ final class FaultsCommand implements Callable<Integer> {
     Integer threads;
 
     @Mixin
-    Overrides overrides;
+    WhatIf whatIf;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Scenario scenario;
-        try {
-            scenario = overrides.applyTo(Inputs.scenario(file));
-        } catch (ScenarioException e) {
-            err.println(e.getMessage());
-            return Tdxemu.BAD_INPUT;
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+            throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to " + MAX_THREADS);
         }
+        Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
         boolean terminal = System.console() != null && !json;
         AtomicInteger total = new AtomicInteger();
         CampaignResult result = new FaultCampaign(scenario, everyCall).run(

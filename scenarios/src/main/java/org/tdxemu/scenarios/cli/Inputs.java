@@ -2,54 +2,84 @@ package org.tdxemu.scenarios.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.tdxemu.emulator.module.ModuleVersion;
-import org.tdxemu.kernel.Profile;
-import org.tdxemu.kernel.init.HoleSource;
-import org.tdxemu.kernel.init.KernelOptions;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.tdxemu.scenarios.Library;
 import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.format.UserFile;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
 
-/** Turns what the user typed into scenarios: files, bundled names, and the override options. */
+/** Turns what the user typed into scenarios: files, and the names of bundled scenarios. */
 final class Inputs {
+
+    private static final String JSON = ".json";
 
     private Inputs() {
     }
 
-    /** A scenario file, or the name of a bundled scenario when no such file exists. */
+    /**
+     * A scenario file; when no such file exists, the bundled scenario of that name (also written
+     * with {@code .json}); when there is neither, a message that suggests the nearest bundled names.
+     */
     static Scenario scenario(String fileOrName) {
-        Path path = Path.of(fileOrName);
-        if (!Files.exists(path) && Library.contains(fileOrName)) {
-            return Library.load(fileOrName);
+        Path path = UserFile.path(fileOrName);
+        if (Files.exists(path)) {
+            return ScenarioReader.read(path);
         }
-        return ScenarioReader.read(path);
+        String name = bundledName(fileOrName);
+        if (Library.contains(name)) {
+            return Library.load(name);
+        }
+        if (fileOrName.contains("/") || fileOrName.contains(path.getFileSystem().getSeparator())) {
+            throw new ScenarioException(UserFile.printable(fileOrName) + ": no such file");
+        }
+        throw new ScenarioException(UserFile.printable(fileOrName) + ": no such file, and no bundled scenario of that name"
+                + suggestions(name));
     }
 
-    static Scenario withOverrides(Scenario scenario, String profile, String moduleVersion) {
-        Scenario result = scenario;
-        if (profile != null) {
-            Profile p = switch (profile) {
-                case "mainline" -> Profile.MAINLINE;
-                case "v7" -> Profile.V7;
-                default -> throw new ScenarioException("--kernel-profile: unknown profile \"" + profile
-                        + "\"; known: mainline, v7");
-            };
-            HoleSource holes = scenario.kernel().holes();
-            if (p == Profile.V7 && holes == HoleSource.CMRS) {
-                throw new ScenarioException("--kernel-profile v7: " + scenario.name()
-                        + " takes holes from the CMRs, a fix the v7 profile never had");
-            }
-            result = result.withKernel(new KernelOptions(p, holes));
+    /** The bundled scenario {@code name}, or a message that suggests the nearest names. */
+    static String bundledText(String name) {
+        String bare = bundledName(name);
+        if (!Library.contains(bare)) {
+            throw new ScenarioException(UserFile.printable(name) + ": no bundled scenario of that name" + suggestions(bare));
         }
-        if (moduleVersion != null) {
-            result = result.withModule(result.module().withVersion(version(moduleVersion)));
-        }
-        return result;
+        return Library.text(bare);
     }
 
-    static ModuleVersion version(String label) {
-        return ModuleVersion.ofLabel(label).orElseThrow(() -> new ScenarioException("--module-version: unknown version \""
-                + label + "\"; known: 1.0, 1.5"));
+    /** "; did you mean a, b?" with up to three bundled names near {@code word}, or where to find them. */
+    static String suggestions(String word) {
+        List<String> near = nearest(word.substring(word.lastIndexOf('/') + 1), Library.names());
+        return near.isEmpty() ? "; `tdxemu scenarios` lists the bundled ones"
+                : "; did you mean " + String.join(", ", near) + "?";
+    }
+
+    /** Whether {@code word} names a scenario file or a bundled scenario. */
+    static boolean exists(String word) {
+        try {
+            return Files.isRegularFile(UserFile.path(word)) || Library.contains(bundledName(word));
+        } catch (ScenarioException e) {
+            return false;
+        }
+    }
+
+    /** The bundled name a word means: itself, or without {@code .json}. */
+    private static String bundledName(String word) {
+        return word.endsWith(JSON) ? word.substring(0, word.length() - JSON.length()) : word;
+    }
+
+    /** Up to three of {@code candidates} within a few edits of {@code word} (or starting with it), nearest first. */
+    static List<String> nearest(String word, List<String> candidates) {
+        return candidates.stream()
+                .filter(name -> distance(word, name) <= Math.max(2, name.length() / 3)
+                        || !word.isEmpty() && name.startsWith(word))
+                .sorted(Comparator.comparingInt((String name) -> distance(word, name)).thenComparing(name -> name))
+                .limit(3)
+                .toList();
+    }
+
+    private static int distance(String a, String b) {
+        return LevenshteinDistance.getDefaultInstance().apply(a, b);
     }
 }

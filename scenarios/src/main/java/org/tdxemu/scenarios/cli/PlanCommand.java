@@ -10,15 +10,17 @@ import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.run.Machine;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.Scenario;
-import org.tdxemu.scenarios.spec.ScenarioException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", mixinStandardHelpOptions = true, description = {"Prints the TDMR plan the kernel would build, without running the module.",
-        "Exit status: 0 when the kernel can plan, 1 when it cannot, 2 for bad input."})
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Prints the TDMR plan the kernel would build, without running the module."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the kernel can plan", "1:it cannot", "2:bad input"})
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -30,19 +32,13 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the plan as JSON")
     boolean json;
 
-    @Option(names = "--kernel-profile", paramLabel = "P", description = "plan as this kernel: mainline or v7")
-    String profile;
+    @Mixin
+    WhatIf whatIf;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Scenario scenario;
-        try {
-            scenario = Inputs.withOverrides(Inputs.scenario(file), profile, null);
-        } catch (ScenarioException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return Tdxemu.BAD_INPUT;
-        }
+        Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
         ModuleSpec module = scenario.module();
         ModuleLimits limits = ModuleLimits.uniform(module.maxTdmrs(), module.maxReservedPerTdmr(),
                 module.pamtEntrySize());

@@ -3,12 +3,12 @@ package org.tdxemu.scenarios.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.scenarios.format.UserFile;
+import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.scenarios.trace.TraceReplayer;
 import picocli.CommandLine.Command;
@@ -17,39 +17,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", mixinStandardHelpOptions = true, description = {"Replays a trace on a fresh platform and reports the first call whose "
-        + "status or listed outputs differ.", "Exit status: 0 when every call matched, 1 when one differed, 2 for bad input."})
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {"Replays a trace on a fresh platform and reports "
+        + "the first call whose status or listed outputs differ."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every call matched", "1:a call differed", "2:bad input"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "TRACE.jsonl", description = "a trace recorded by `run --trace`, or written by hand")
-    Path trace;
+    String trace;
 
-    @Option(names = "--module-version", paramLabel = "V", description = "replay against this module: 1.0 or 1.5")
-    String moduleVersion;
+    @Option(names = "--module-version", paramLabel = "V", converter = WhatIf.VersionConverter.class,
+            description = "replay against this module: 1.0 or 1.5 (default: the trace's)")
+    ModuleVersion moduleVersion;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (BufferedReader reader = Files.newBufferedReader(trace)) {
-            Optional<ModuleVersion> version = Optional.ofNullable(moduleVersion).map(Inputs::version);
-            TraceReplayer.Result result = TraceReplayer.replay(reader, version);
-            if (result.matched()) {
-                out.println(trace + ": " + result.calls() + " SEAMCALLs replayed, every status and listed output matched");
-                return Tdxemu.OK;
-            }
-            out.println(trace + ": " + result.mismatch().orElseThrow());
-            return Tdxemu.EXPECTATION_FAILED;
-        } catch (NoSuchFileException e) {
-            err.println(trace + ": no such file");
-        } catch (IOException e) {
-            err.println(trace + ": cannot be read: " + e.getMessage());
+        Path path = UserFile.path(trace);
+        TraceReplayer.Result result;
+        BufferedReader reader = UserFile.lines(path);
+        try (reader) {
+            result = TraceReplayer.replay(reader, Optional.ofNullable(moduleVersion));
         } catch (ScenarioException e) {
-            err.println(trace + ": " + e.getMessage());
+            throw e.inFile(path.toString());
+        } catch (IOException e) {
+            throw new ScenarioException(path + ": " + UserFile.reason(e));
         }
-        return Tdxemu.BAD_INPUT;
+        if (result.matched()) {
+            out.println(path + ": " + TextReports.count(result.calls(), "SEAMCALL")
+                    + " replayed, every status and listed output matched");
+            return Tdxemu.OK;
+        }
+        out.println(path + ": " + result.mismatch().orElseThrow());
+        return Tdxemu.EXPECTATION_FAILED;
     }
 }

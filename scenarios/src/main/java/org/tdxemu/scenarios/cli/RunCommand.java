@@ -3,10 +3,11 @@ package org.tdxemu.scenarios.cli;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.output.TextReports;
@@ -24,8 +25,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
-        "FILE may also name a bundled scenario (see `tdxemu scenarios`).",
-        "Exit status: 0 when every expectation held, 1 when one failed, 2 for bad input."})
+        "FILE may also name a bundled scenario (see `tdxemu scenarios`). With several files, each is run and reported "
+                + "in turn, and a last line counts them.",
+        "A what-if option that changes the scenario (--kernel-profile, --module-version) leaves its expectations "
+                + "unchecked: they describe the scenario as written."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every scenario ran and its expectations held (or it had none)",
+                "1:an expectation failed, or a fault never fired",
+                "2:bad input: a file or an option, named in one line on standard error"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -40,61 +47,117 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "OUT.jsonl", description = "record the run as a trace (one scenario)")
     Path trace;
 
+    @Option(names = "--no-expect", description = "do not check the scenarios' expectations")
+    boolean noExpect;
+
     @Mixin
-    Overrides overrides;
+    WhatIf whatIf;
+
+    /** How to run: the output form, a trace to record, whether to check expectations, and the what-if options. */
+    record Options(boolean json, Optional<Path> trace, boolean checkExpectations, WhatIf whatIf) {
+        /** What {@code ./tdxemu} with no arguments does. */
+        static Options defaults() {
+            return new Options(false, Optional.empty(), true, new WhatIf());
+        }
+    }
 
     @Override
     public Integer call() {
-        return runAll(files, json, trace, overrides.profile, overrides.moduleVersion, spec.commandLine().getOut(),
+        return run(files, new Options(json, Optional.ofNullable(trace), !noExpect, whatIf), spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
-    static int runAll(List<String> files, boolean json, Path trace, String profile, String moduleVersion,
-                      PrintWriter out, PrintWriter err) {
-        List<Scenario> scenarios = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+    /**
+     * Runs each scenario in turn and reports it; a bad file is reported and the others still run.
+     * Exit status 2 when any input was bad, else 1 when any scenario failed, else 0.
+     */
+    static int run(List<String> files, Options options, PrintWriter out, PrintWriter err) {
+        if (options.trace().isPresent() && files.size() > 1) {
+            throw new ScenarioException("--trace: records one scenario; " + files.size() + " were given");
+        }
+        Tally tally = new Tally();
         for (String file : files) {
             try {
-                scenarios.add(Inputs.withOverrides(Inputs.scenario(file), profile, moduleVersion));
+                WhatIf.Applied applied = options.whatIf().applyTo(Inputs.scenario(file));
+                Scenario scenario = applied.scenario();
+                Optional<String> notCheckedBecause = Optional.empty();
+                if (scenario.expect().isPresent() && !options.checkExpectations()) {
+                    notCheckedBecause = Optional.of("--no-expect");
+                } else if (scenario.expect().isPresent() && !applied.changes().isEmpty()) {
+                    notCheckedBecause = Optional.of(String.join(" and ", applied.changes())
+                            + (applied.changes().size() == 1 ? " changes" : " change") + " the scenario");
+                }
+                if (notCheckedBecause.isPresent()) {
+                    scenario = scenario.withoutExpectations();
+                }
+                RunReport report = options.trace().isPresent() ? traced(scenario, options.trace().get())
+                        : ScenarioRunner.run(scenario);
+                if (options.json()) {
+                    out.println(JsonReports.run(report, notCheckedBecause).toString());
+                } else {
+                    report.log().forEach(out::println);
+                    out.println(TextReports.summary(report, notCheckedBecause));
+                }
+                tally.add(report);
             } catch (ScenarioException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (trace != null && files.size() > 1) {
-            problems.add("--trace: records one scenario; " + files.size() + " were given");
-        }
-        if (!problems.isEmpty()) {
-            problems.forEach(err::println);
-            return Tdxemu.BAD_INPUT;
-        }
-        int status = Tdxemu.OK;
-        for (Scenario scenario : scenarios) {
-            RunReport report;
-            try {
-                report = trace == null ? ScenarioRunner.run(scenario) : runTraced(scenario, trace);
-            } catch (ScenarioException e) {
+                out.flush();
                 err.println(e.getMessage());
-                return Tdxemu.BAD_INPUT;
-            }
-            if (json) {
-                out.println(JsonReports.run(report).toString());
-            } else {
-                report.log().forEach(out::println);
-                out.println(TextReports.summary(report));
-            }
-            if (!report.expectationsMet()) {
-                status = Tdxemu.EXPECTATION_FAILED;
+                err.flush();
+                tally.badInput++;
             }
         }
-        return status;
+        if (files.size() > 1) {
+            (options.json() ? err : out).println(tally);
+        }
+        return tally.exitStatus();
     }
 
-    private static RunReport runTraced(Scenario scenario, Path trace) {
-        try (BufferedWriter writer = Files.newBufferedWriter(trace)) {
+    private static RunReport traced(Scenario scenario, Path trace) {
+        try (BufferedWriter writer = OutputFiles.writer(trace, "--trace")) {
             return ScenarioRunner.run(scenario, Instruments.traced(new TraceRecorder(writer, scenario.platformJson(),
                     scenario.moduleJson())));
         } catch (IOException e) {
-            throw new ScenarioException("--trace: cannot write " + trace + ": " + e.getMessage());
+            throw OutputFiles.cannotWrite("--trace", trace, e);
+        } catch (UncheckedIOException e) {
+            throw OutputFiles.cannotWrite("--trace", trace, e.getCause());
+        }
+    }
+
+    /** How a multi-file run went, e.g. {@code 3 scenarios: 2 met, 1 failed}. */
+    private static final class Tally {
+        int met;
+        int failed;
+        int unchecked;
+        int badInput;
+
+        void add(RunReport report) {
+            if (!report.passed()) {
+                failed++;
+            } else if (report.expectationsChecked()) {
+                met++;
+            } else {
+                unchecked++;
+            }
+        }
+
+        int exitStatus() {
+            return badInput > 0 ? Tdxemu.BAD_INPUT : failed > 0 ? Tdxemu.EXPECTATION_FAILED : Tdxemu.OK;
+        }
+
+        @Override
+        public String toString() {
+            List<String> parts = new ArrayList<>();
+            addPart(parts, met, "met");
+            addPart(parts, failed, "failed");
+            addPart(parts, unchecked, "not checked");
+            addPart(parts, badInput, "bad input");
+            return TextReports.count(met + failed + unchecked + badInput, "scenario") + ": " + String.join(", ", parts);
+        }
+
+        private static void addPart(List<String> parts, int count, String what) {
+            if (count > 0) {
+                parts.add(count + " " + what);
+            }
         }
     }
 }

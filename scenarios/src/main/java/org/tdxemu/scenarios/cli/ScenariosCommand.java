@@ -4,25 +4,34 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tdxemu.scenarios.Library;
-import org.tdxemu.scenarios.spec.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "scenarios", mixinStandardHelpOptions = true, description = "Lists the bundled scenarios, one line each; run one with `tdxemu run NAME`.")
+@Command(name = "scenarios", mixinStandardHelpOptions = true,
+        description = {"Lists the bundled scenarios, one line each; run one with `tdxemu run NAME`.",
+                "`--show NAME` prints one as JSON, a template for a scenario of your own: "
+                        + "`tdxemu scenarios --show two-socket-2t > my-host.json`."})
 final class ScenariosCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--show", paramLabel = "NAME", description = "print this bundled scenario's JSON")
+    String show;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (show != null) {
+            out.print(Inputs.bundledText(show));
+            return Tdxemu.OK;
+        }
         List<String> names = Library.names();
         int width = names.stream().mapToInt(String::length).max().orElse(0);
         for (String name : names) {
-            Scenario scenario = Library.load(name);
-            out.println(String.format("%-" + width + "s  %s", name, scenario.description()));
+            out.println(String.format("%-" + width + "s  %s", name, Library.load(name).description()));
         }
         return Tdxemu.OK;
     }

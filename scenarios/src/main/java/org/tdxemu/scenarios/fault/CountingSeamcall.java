@@ -1,20 +1,34 @@
 package org.tdxemu.scenarios.fault;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.tdxemu.seamcall.Seamcall;
 import org.tdxemu.seamcall.leaf.LeafSelector;
 import org.tdxemu.seamcall.register.RegisterFile;
+import org.tdxemu.seamcall.status.StatusCode;
 
-/** Counts the SEAMCALLs passing through it by leaf number. */
+/**
+ * Counts the SEAMCALLs passing through it by leaf number, and remembers the last one that failed
+ * and was not retried with success: what made an initialization fail, when a SEAMCALL did.
+ */
 public final class CountingSeamcall implements Seamcall {
 
     /** Leaf numbers are 16 bits; one slot each keeps the per-call cost to an array increment. */
     private static final int LEAF_NUMBERS = LeafSelector.LEAF_MASK + 1;
+    private static final long SUCCESS = StatusCode.TDX_SUCCESS.value();
+
+    /** One SEAMCALL that returned an error: on which CPU, with which RAX, and what it returned. */
+    public record FailedCall(int cpu, long rax, long status) {
+        public int leafNumber() {
+            return (int) (rax & LeafSelector.LEAF_MASK);
+        }
+    }
 
     private final Seamcall next;
     private final long[] byLeaf = new long[LEAF_NUMBERS];
     private long total;
+    private FailedCall failure;
 
     public CountingSeamcall(Seamcall next) {
         this.next = next;
@@ -22,9 +36,16 @@ public final class CountingSeamcall implements Seamcall {
 
     @Override
     public long call(int cpu, RegisterFile registers) {
-        byLeaf[(int) (registers.rax() & LeafSelector.LEAF_MASK)]++;
+        long rax = registers.rax();
+        byLeaf[(int) (rax & LeafSelector.LEAF_MASK)]++;
         total++;
-        return next.call(cpu, registers);
+        long status = next.call(cpu, registers);
+        if (status != SUCCESS) {
+            failure = new FailedCall(cpu, rax, status);
+        } else if (failure != null && failure.cpu() == cpu && failure.leafNumber() == (int) (rax & LeafSelector.LEAF_MASK)) {
+            failure = null;
+        }
+        return status;
     }
 
     /** Calls by leaf number, ascending. */
@@ -40,5 +61,13 @@ public final class CountingSeamcall implements Seamcall {
 
     public long total() {
         return total;
+    }
+
+    /**
+     * The last call that failed, unless a later call of the same leaf on the same CPU succeeded
+     * (the kernel retried it, as it does when the module is out of entropy).
+     */
+    public Optional<FailedCall> unretriedFailure() {
+        return Optional.ofNullable(failure);
     }
 }

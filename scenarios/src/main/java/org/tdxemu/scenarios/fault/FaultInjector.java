@@ -1,5 +1,6 @@
 package org.tdxemu.scenarios.fault;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tdxemu.scenarios.spec.FaultSpec;
@@ -20,12 +21,14 @@ public final class FaultInjector implements Seamcall {
     private final Seamcall module;
     private final List<FaultSpec> faults;
     private final int[] seen;
+    private final int[] fired;
     private int injected;
 
     public FaultInjector(Seamcall module, List<FaultSpec> faults) {
         this.module = module;
         this.faults = List.copyOf(faults);
         this.seen = new int[faults.size()];
+        this.fired = new int[faults.size()];
     }
 
     @Override
@@ -34,20 +37,22 @@ public final class FaultInjector implements Seamcall {
             return module.call(cpu, registers);
         }
         Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
-        FaultSpec answer = null;
+        int answering = -1;
         for (int i = 0; i < faults.size(); i++) {
             FaultSpec f = faults.get(i);
             if (f.leaf() != leaf || (f.cpu().isPresent() && f.cpu().getAsInt() != cpu)) {
                 continue;
             }
             int occurrence = ++seen[i];
-            if (answer == null && occurrence >= f.occurrence() && occurrence - f.occurrence() < f.repeat()) {
-                answer = f;
+            if (answering < 0 && occurrence >= f.occurrence() && occurrence - f.occurrence() < f.repeat()) {
+                answering = i;
             }
         }
-        if (answer == null) {
+        if (answering < 0) {
             return module.call(cpu, registers);
         }
+        FaultSpec answer = faults.get(answering);
+        fired[answering]++;
         if (answer.mode() == FaultSpec.Mode.AFTER) {
             module.call(cpu, registers);
         }
@@ -62,5 +67,25 @@ public final class FaultInjector implements Seamcall {
     /** How many calls were answered by a fault. */
     public int injected() {
         return injected;
+    }
+
+    /**
+     * One line for each fault that answered no call, with how often its leaf was called, e.g.
+     * {@code faults[0] never fired: TDH.SYS.CONFIG was called 1 time}: a fault that never fires
+     * tests nothing, so a run that has one is not what its author meant.
+     */
+    public List<String> neverFired() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < faults.size(); i++) {
+            if (fired[i] == 0) {
+                FaultSpec f = faults.get(i);
+                String where = f.cpu().isPresent() ? " on CPU " + f.cpu().getAsInt() : "";
+                String called = seen[i] == 0 ? "was never called" + where
+                        : "was called " + seen[i] + (seen[i] == 1 ? " time" : " times") + where;
+                String shadowed = seen[i] >= f.occurrence() ? ", and an earlier fault answered those calls" : "";
+                lines.add("faults[" + i + "] never fired: " + f.leaf().architecturalName() + " " + called + shadowed);
+            }
+        }
+        return lines;
     }
 }

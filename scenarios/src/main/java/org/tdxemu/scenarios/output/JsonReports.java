@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
@@ -13,6 +14,7 @@ import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.memory.Range;
+import org.tdxemu.seamcall.status.DecodedStatus;
 
 /**
  * The JSON the command line prints (DESIGN.md, "Command line"): addresses and sizes as hex
@@ -27,9 +29,11 @@ public final class JsonReports {
 
     /**
      * {@code run --json}: outcome, errno, pamtKb, tdmrs, seamcalls (count by leaf name), log; also
-     * the scenario's name and the expectations that failed.
+     * the scenario's name, the expectations that failed, whether they were checked ("met",
+     * "failed", "none", "not checked" and why), the SEAMCALL that made the run fail, and the
+     * faults that never fired.
      */
-    public static ObjectNode run(RunReport report) {
+    public static ObjectNode run(RunReport report, Optional<String> notCheckedBecause) {
         ObjectNode json = JSON.createObjectNode();
         json.put("scenario", report.scenario());
         json.put("outcome", report.initialized() ? "initialized" : "failed");
@@ -42,6 +46,17 @@ public final class JsonReports {
         }
         lines(json.putArray("log"), report.log());
         lines(json.putArray("failedExpectations"), report.failedExpectations());
+        json.put("expectations", notCheckedBecause.isPresent() ? "not checked" : !report.expectationsChecked() ? "none"
+                : report.expectationsMet() ? "met" : "failed");
+        notCheckedBecause.ifPresentOrElse(why -> json.put("notCheckedBecause", why), () -> json.putNull("notCheckedBecause"));
+        report.failingCall().ifPresentOrElse(call -> {
+            ObjectNode c = json.putObject("failingCall");
+            c.put("leaf", leafName(call.leafNumber()));
+            c.put("cpu", call.cpu());
+            c.put("status", hex(call.status()));
+            c.put("explained", DecodedStatus.of(call.status()).summary());
+        }, () -> json.putNull("failingCall"));
+        lines(json.putArray("faultsNeverFired"), report.faultsNeverFired());
         return json;
     }
 

@@ -3,12 +3,15 @@ package org.tdxemu.scenarios.output;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
+import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.seamcall.layout.PageSize;
+import org.tdxemu.seamcall.status.DecodedStatus;
 
 /** What the command line prints for people. */
 public final class TextReports {
@@ -18,24 +21,49 @@ public final class TextReports {
 
     /**
      * The one-line summary after the kernel log, e.g.
-     * {@code two-socket-2t: initialized, 8396820 KB PAMT in 3 TDMRs, 524321 SEAMCALLs; expectations met}.
+     * {@code two-socket-2t: initialized, 8396820 KB PAMT in 3 TDMRs, 523865 SEAMCALLs; expectations met}, or
+     * {@code keygen: failed with EIO (-5) at TDH.SYS.KEY.CONFIG on CPU 8: TDX_KEY_GENERATION_FAILED; ...}.
+     *
+     * @param notCheckedBecause why the scenario's expectations were not checked, when they were not
      */
-    public static String summary(RunReport report) {
+    public static String summary(RunReport report, Optional<String> notCheckedBecause) {
         StringBuilder line = new StringBuilder(report.scenario()).append(": ");
-        line.append(report.initialized() ? "initialized"
-                : "failed with " + report.errno().map(e -> e.name() + " (" + e.kernelReturn() + ")").orElse("?"));
-        report.plan().ifPresent(plan -> line.append(", ").append(plan.pamtKb()).append(" KB PAMT in ")
-                .append(plan.tdmrs().size()).append(plan.tdmrs().size() == 1 ? " TDMR" : " TDMRs"));
-        line.append(", ").append(report.seamcallCount()).append(report.seamcallCount() == 1 ? " SEAMCALL" : " SEAMCALLs");
-        if (report.faultsInjected() > 0) {
-            line.append(" (").append(report.faultsInjected()).append(" answered by injected faults)");
+        if (report.initialized()) {
+            line.append("initialized");
+        } else {
+            line.append("failed with ").append(report.errno().map(e -> e.name() + " (" + e.kernelReturn() + ")").orElse("?"));
         }
-        if (report.failedExpectations().isEmpty()) {
+        report.failingCall().ifPresent(call -> line.append(" at ").append(failingCall(call)));
+        String separator = report.failingCall().isPresent() ? "; " : ", ";
+        report.plan().ifPresent(plan -> line.append(separator).append(plan.pamtKb()).append(" KB PAMT in ")
+                .append(count(plan.tdmrs().size(), "TDMR")));
+        line.append(report.plan().isPresent() ? ", " : separator).append(count(report.seamcallCount(), "SEAMCALL"));
+        if (report.faultsInjected() > 0) {
+            line.append(" (").append(report.faultsInjected())
+                    .append(report.faultsInjected() == 1 ? " answered by an injected fault)" : " answered by injected faults)");
+        }
+        if (notCheckedBecause.isPresent()) {
+            line.append("; expectations not checked (").append(notCheckedBecause.get()).append(")");
+        } else if (!report.expectationsChecked()) {
+            line.append("; no expectations");
+        } else if (report.failedExpectations().isEmpty()) {
             line.append("; expectations met");
         } else {
             line.append("; EXPECTATION FAILED: ").append(String.join("; ", report.failedExpectations()));
         }
+        report.faultsNeverFired().forEach(fault -> line.append("; ").append(fault));
         return line.toString();
+    }
+
+    /** {@code TDH.SYS.KEY.CONFIG on CPU 8: TDX_KEY_GENERATION_FAILED}. */
+    public static String failingCall(FailedCall call) {
+        return JsonReports.leafName(call.leafNumber()) + " on CPU " + call.cpu() + ": "
+                + DecodedStatus.of(call.status()).summary();
+    }
+
+    /** {@code 1 TDMR}, {@code 3 TDMRs}. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** SEAMCALLs by leaf, e.g. {@code TDH.SYS.TDMR.INIT 524288}. */
@@ -60,7 +88,7 @@ public final class TextReports {
                         tdmr.base() + area.offset() + area.size()));
             }
         }
-        lines.add(String.format("%d TDMRs, %d KB of PAMT", plan.tdmrs().size(), plan.pamtKb()));
+        lines.add(String.format("%s, %d KB of PAMT", count(plan.tdmrs().size(), "TDMR"), plan.pamtKb()));
         return lines;
     }
 }

@@ -7,19 +7,24 @@ import org.tdxemu.emulator.module.ModuleStatus;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.init.InitResult;
 import org.tdxemu.kernel.planner.TdmrPlan;
+import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
 
 /**
  * What one scenario run produced: the kernel's result and log, the SEAMCALLs it issued by leaf
- * number, how many faults answered calls, the module's own status at the end, the bytes of RAM the
- * kernel still holds from its page allocator, and every expectation that did not hold.
+ * number, how many faults answered calls, the SEAMCALL that made it fail (when one did), the
+ * module's own status at the end, the bytes of RAM the kernel still holds from its page allocator,
+ * whether the scenario had expectations and every one that did not hold, and every fault that
+ * never fired.
  */
 public record RunReport(String scenario, InitResult result, Map<Integer, Long> seamcalls, long seamcallCount,
-                        int faultsInjected, ModuleStatus module, long kernelBytesKept,
-                        List<String> failedExpectations) {
+                        int faultsInjected, Optional<FailedCall> failingCall, ModuleStatus module,
+                        long kernelBytesKept, boolean expectationsChecked, List<String> failedExpectations,
+                        List<String> faultsNeverFired) {
 
     public RunReport {
         seamcalls = Map.copyOf(seamcalls);
         failedExpectations = List.copyOf(failedExpectations);
+        faultsNeverFired = List.copyOf(faultsNeverFired);
     }
 
     public boolean initialized() {
@@ -40,5 +45,10 @@ public record RunReport(String scenario, InitResult result, Map<Integer, Long> s
 
     public boolean expectationsMet() {
         return failedExpectations.isEmpty();
+    }
+
+    /** Whether the run did what its scenario says: every expectation held and every fault fired. */
+    public boolean passed() {
+        return failedExpectations.isEmpty() && faultsNeverFired.isEmpty();
     }
 }

@@ -55,7 +55,9 @@ public final class ScenarioRunner {
                         machine.module().internalErrors().get(0));
             }
             return new RunReport(scenario.name(), result, counted.byLeaf(), counted.total(), faults.injected(),
-                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(), failures);
+                    result instanceof InitResult.Failed ? counted.unretriedFailure() : Optional.empty(),
+                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(),
+                    scenario.expect().isPresent(), failures, faults.neverFired());
         }
     }
 }

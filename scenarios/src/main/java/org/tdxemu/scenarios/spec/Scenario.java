@@ -32,6 +32,12 @@ public record Scenario(String name, String description, PlatformSpec platform, M
                 moduleJson);
     }
 
+    /** The same scenario with nothing expected: what a run that does not check expectations runs. */
+    public Scenario withoutExpectations() {
+        return new Scenario(name, description, platform, module, kernel, faults, Optional.empty(), platformJson,
+                moduleJson);
+    }
+
     public Scenario withKernel(KernelOptions newKernel) {
         return new Scenario(name, description, platform, module, newKernel, faults, expect, platformJson, moduleJson);
     }

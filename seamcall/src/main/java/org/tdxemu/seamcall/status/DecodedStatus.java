@@ -107,10 +107,22 @@ public record DecodedStatus(long raw, Optional<StatusCode> code, Optional<Module
 
     /** The summary, then the class, the raw fields and the flag bits, for people. */
     public String describe() {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("0x%016x: %s%n", raw, summary()));
-        out.append(String.format("  class 0x%02x (%s), details L1 0x%02x, details L2 0x%08x%n", classCode(),
-                statusClass().map(StatusClass::description).orElse("unknown class"), detailsL1(), detailsL2()));
+        return String.format("0x%016x: %s%n", raw, summary())
+                + String.format("  class 0x%02x (%s), details L1 0x%02x, details L2 0x%08x%n", classCode(), className(),
+                detailsL1(), detailsL2())
+                + "  " + flagWords();
+    }
+
+    /** The class and the flag bits in words: {@code class 0x0a (TDMR / PAMT / CMR), error, non-recoverable}. */
+    public String classAndFlags() {
+        return String.format("class 0x%02x (%s), %s", classCode(), className(), flagWords());
+    }
+
+    private String className() {
+        return statusClass().map(StatusClass::description).orElse("unknown class");
+    }
+
+    private String flagWords() {
         List<String> flags = new ArrayList<>();
         if (isError()) {
             flags.add("error");
@@ -124,8 +136,7 @@ public record DecodedStatus(long raw, Optional<StatusCode> code, Optional<Module
         if (hasHostRecoverabilityHint()) {
             flags.add("host recoverability hint");
         }
-        out.append("  ").append(flags.isEmpty() ? "no flag bits set" : String.join(", ", flags));
-        return out.toString();
+        return flags.isEmpty() ? "no flag bits set" : String.join(", ", flags);
     }
 
     @Override

@@ -1,0 +1,80 @@
+package org.tdxemu.scenarios.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.init.HoleSource;
+import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.spec.Scenario;
+import org.tdxemu.scenarios.spec.ScenarioException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The what-if options every command that runs or plans a scenario takes: the same machine as
+ * another kernel, or against another module. A scenario's expectations describe the scenario as
+ * written, so an option that changes it also says so ({@link Applied#changes()}).
+ */
+final class WhatIf {
+
+    @Option(names = "--kernel-profile", paramLabel = "P", converter = ProfileConverter.class,
+            description = "run as this kernel: mainline or v7")
+    Profile profile;
+
+    @Option(names = "--module-version", paramLabel = "V", converter = VersionConverter.class,
+            description = "play this module: 1.0 or 1.5")
+    ModuleVersion moduleVersion;
+
+    /** A scenario with the options applied, and the options that changed it, as the user typed them. */
+    record Applied(Scenario scenario, List<String> changes) {
+    }
+
+    Applied applyTo(Scenario scenario) {
+        Scenario result = scenario;
+        List<String> changes = new ArrayList<>();
+        if (profile != null && profile != scenario.kernel().profile()) {
+            HoleSource holes = scenario.kernel().holes();
+            if (profile == Profile.V7 && holes == HoleSource.CMRS) {
+                throw new ScenarioException("--kernel-profile v7: " + scenario.name()
+                        + " takes holes from the CMRs, a fix the v7 profile never had");
+            }
+            result = result.withKernel(new KernelOptions(profile, holes));
+            changes.add("--kernel-profile " + ScenarioReader.profileName(profile));
+        }
+        if (moduleVersion != null && moduleVersion != scenario.module().version()) {
+            result = result.withModule(result.module().withVersion(moduleVersion));
+            changes.add("--module-version " + moduleVersion.label());
+        }
+        return new Applied(result, changes);
+    }
+
+    Optional<ModuleVersion> moduleVersion() {
+        return Optional.ofNullable(moduleVersion);
+    }
+
+    static final class ProfileConverter implements ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String value) {
+            try {
+                return ScenarioReader.profile(value);
+            } catch (ScenarioException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class VersionConverter implements ITypeConverter<ModuleVersion> {
+        @Override
+        public ModuleVersion convert(String value) {
+            try {
+                return ScenarioReader.version(value);
+            } catch (ScenarioException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
