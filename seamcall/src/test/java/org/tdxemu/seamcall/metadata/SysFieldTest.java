@@ -3,45 +3,114 @@ package org.tdxemu.seamcall.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tdxemu.seamcall.ReferenceDocs;
 
 class SysFieldTest {
 
-    private static final Pattern ROW = Pattern.compile(
-            "^\\| ([\\d–]+|—) \\| \\**(?:\\[1\\.5\\.05 only\\] )?([A-Z0-9_]+)[^|]*\\| \\**(0x[0-9A-F]{16})[^|]*\\| (\\d) \\| (\\d+)×(\\d+) \\|",
-            Pattern.MULTILINE);
+    /** One row of the SYS field table: the field ID of its first element, element size, shape. */
+    private record Row(String name, long id, int elementBytes, int fields, int elements) {
+    }
+
+    /**
+     * The rows of module-abi.md §6.2 in table order, written out here so that {@link SysField} is
+     * held to values typed independently of it. The table gives the four migration version fields
+     * (entries 47–50) one row, listed here as MIN_EXPORT_VERSION, and has a row for 1.5.05's
+     * MAX_VCPUS_PER_TD: 63 rows for 66 fields.
+     */
+    private static final List<Row> TABLE = List.of(
+            new Row("NUM_PKGS", 0x0000000200000000L, 4, 1, 1),
+            new Row("PKG_FMS", 0x0000000200000001L, 4, 8, 1),
+            new Row("VENDOR_ID", 0x0800000200000000L, 4, 1, 1),
+            new Row("BUILD_DATE", 0x8800000200000001L, 4, 1, 1),
+            new Row("BUILD_NUM", 0x8800000100000002L, 2, 1, 1),
+            new Row("MINOR_VERSION", 0x0800000100000003L, 2, 1, 1),
+            new Row("MAJOR_VERSION", 0x0800000100000004L, 2, 1, 1),
+            new Row("UPDATE_VERSION", 0x0800000100000005L, 2, 1, 1),
+            new Row("INTERNAL_VERSION", 0x0800000100000006L, 2, 1, 1),
+            new Row("MODULE_HV", 0x8900000100000000L, 2, 1, 1),
+            new Row("MIN_UPDATE_HV", 0x8900000100000001L, 2, 1, 1),
+            new Row("NO_DOWNGRADE", 0x8900000000000002L, 1, 1, 1),
+            new Row("NUM_HANDOFF_PAGES", 0x8900000100000003L, 2, 1, 1),
+            new Row("HANDOFF_DATA_VALID", 0x8900000000000004L, 1, 1, 1),
+            new Row("HANDOFF_DATA_HV", 0x8900000100000005L, 2, 1, 1),
+            new Row("HANDOFF_DATA_SIZE", 0x8900000200000006L, 4, 1, 1),
+            new Row("SYS_ATTRIBUTES", 0x0A00000200000000L, 4, 1, 1),
+            new Row("NUM_TDX_FEATURES", 0x0A00000000000001L, 1, 1, 1),
+            new Row("TDX_FEATURES0", 0x0A00000300000008L, 8, 1, 1),
+            new Row("NUM_CMRS", 0x9000000100000000L, 2, 1, 1),
+            new Row("CMR_BASE", 0x9000000300000080L, 8, 32, 1),
+            new Row("CMR_SIZE", 0x9000000300000100L, 8, 32, 1),
+            new Row("MAX_TDMRS", 0x9100000100000008L, 2, 1, 1),
+            new Row("MAX_RESERVED_PER_TDMR", 0x9100000100000009L, 2, 1, 1),
+            new Row("PAMT_4K_ENTRY_SIZE", 0x9100000100000010L, 2, 1, 1),
+            new Row("PAMT_2M_ENTRY_SIZE", 0x9100000100000011L, 2, 1, 1),
+            new Row("PAMT_1G_ENTRY_SIZE", 0x9100000100000012L, 2, 1, 1),
+            new Row("TDR_BASE_SIZE", 0x9800000100000000L, 2, 1, 1),
+            new Row("TDCS_BASE_SIZE", 0x9800000100000100L, 2, 1, 1),
+            new Row("TDCS_SIZE_PER_L2_VM", 0x9800000100000101L, 2, 1, 1),
+            new Row("TDVPS_BASE_SIZE", 0x9800000100000200L, 2, 1, 1),
+            new Row("TDVPS_SIZE_PER_L2_VM", 0x9800000100000201L, 2, 1, 1),
+            new Row("ATTRIBUTES_FIXED0", 0x1900000300000000L, 8, 1, 1),
+            new Row("ATTRIBUTES_FIXED1", 0x1900000300000001L, 8, 1, 1),
+            new Row("XFAM_FIXED0", 0x1900000300000002L, 8, 1, 1),
+            new Row("XFAM_FIXED1", 0x1900000300000003L, 8, 1, 1),
+            new Row("NUM_CPUID_CONFIG", 0x9900000100000004L, 2, 1, 1),
+            new Row("CONFIG_FLAGS_FIXED0", 0x9900000300000006L, 8, 1, 1),
+            new Row("CONFIG_FLAGS_FIXED1", 0x9900000300000007L, 8, 1, 1),
+            new Row("MAX_VCPUS_PER_TD", 0x9900000100000008L, 2, 1, 1),
+            new Row("CPUID_CONFIG_LEAVES", 0x9900000300000400L, 8, 32, 1),
+            new Row("CPUID_CONFIG_VALUES", 0x9900000300000500L, 8, 32, 2),
+            new Row("IA32_ARCH_CAPABILITIES_CONFIG_MASK", 0x9900000300000600L, 8, 1, 1),
+            new Row("NUM_ALLOWED_FMS", 0x9900000100000800L, 2, 1, 1),
+            new Row("NUM_DISALLOWED_FMS", 0x9900000100000801L, 2, 1, 1),
+            new Row("ALLOWED_FMS", 0x9900000300000810L, 8, 64, 1),
+            new Row("DISALLOWED_FMS", 0x9900000300000850L, 8, 64, 1),
+            new Row("MIG_ATTRIBUTES", 0xA000000300000000L, 8, 1, 1),
+            new Row("MIN_EXPORT_VERSION", 0x2000000100000001L, 2, 1, 1),
+            new Row("MAX_MIGS", 0xA000000100000010L, 2, 1, 1),
+            new Row("NUM_IMMUTABLE_STATE_PAGES", 0xA000000000000020L, 1, 1, 1),
+            new Row("NUM_TD_STATE_PAGES", 0xA000000000000021L, 1, 1, 1),
+            new Row("NUM_VP_STATE_PAGES", 0xA000000000000022L, 1, 1, 1),
+            new Row("MAX_SERV_TDS", 0xA100000100000000L, 2, 1, 1),
+            new Row("SERVTD_ATTR_FIXED0", 0xA100000300000001L, 8, 1, 1),
+            new Row("SERVTD_ATTR_FIXED1", 0xA100000300000002L, 8, 1, 1),
+            new Row("GUEST_L2_GPA_ATTR_MASK", 0xA200000100000000L, 2, 1, 1),
+            new Row("VM_CTLS_FIXED0", 0xA200000300000001L, 8, 1, 1),
+            new Row("VM_CTLS_FIXED1", 0xA200000300000002L, 8, 1, 1),
+            new Row("VPCU_L2_CTLS_FIXED0", 0xA200000300000003L, 8, 1, 1),
+            new Row("VCPU_L2_CTLS_FIXED1", 0xA200000300000004L, 8, 1, 1),
+            new Row("VPCU_L2_DEBUG_CTLS_FIXED0", 0xA200000300000005L, 8, 1, 1),
+            new Row("VCPU_L2_DEBUG_CTLS_FIXED1", 0xA200000300000006L, 8, 1, 1));
 
     @Test
     void everyFieldOfTheReferenceTableHasItsIdSizeAndShapeInTableOrder() {
-        String doc = ReferenceDocs.read("module-abi.md");
-        int start = doc.indexOf("### 6.2 The SYS field table");
-        String table = doc.substring(start, doc.indexOf("TDX_FEATURES0 bits:", start));
-        Map<String, long[]> rows = new LinkedHashMap<>();
-        Matcher m = ROW.matcher(table);
-        while (m.find()) {
-            rows.put(m.group(2), new long[] {Long.parseUnsignedLong(m.group(3).substring(2), 16),
-                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))});
-        }
-        // The reference folds MIN/MAX_EXPORT/IMPORT_VERSION into one row (47–50), so it lists 63 + MAX_VCPUS_PER_TD.
-        assertEquals(63, rows.size(), rows.keySet().toString());
+        assertEquals(63, TABLE.size());
         int index = 0;
-        for (Map.Entry<String, long[]> row : rows.entrySet()) {
-            String name = row.getKey().equals("MIN") ? "MIN_EXPORT_VERSION" : row.getKey();
-            SysField field = SysField.valueOf(name);
+        for (Row row : TABLE) {
+            SysField field = SysField.valueOf(row.name());
             while (SysField.values()[index] != field) {
                 index++;
             }
-            assertEquals(row.getValue()[0], field.id().raw(), name);
-            assertEquals(row.getValue()[1], field.elementBytes(), name);
-            assertEquals(row.getValue()[2], field.fields(), name);
-            assertEquals(row.getValue()[3], field.elements(), name);
+            assertEquals(row.id(), field.id().raw(), () -> String.format("%s is 0x%016X", row.name(), row.id()));
+            assertEquals(row.elementBytes(), field.elementBytes(), row.name());
+            assertEquals(row.fields(), field.fields(), row.name());
+            assertEquals(row.elements(), field.elements(), row.name());
         }
         assertEquals(66, SysField.values().length);
+    }
+
+    @Test
+    void theMigrationVersionFieldsFollowEachOtherWithConsecutiveCodes() {
+        List<SysField> versions = List.of(SysField.MIN_EXPORT_VERSION, SysField.MAX_EXPORT_VERSION,
+                SysField.MIN_IMPORT_VERSION, SysField.MAX_IMPORT_VERSION);
+        for (int k = 0; k < versions.size(); k++) {
+            SysField field = versions.get(k);
+            assertEquals(SysField.MIN_EXPORT_VERSION.ordinal() + k, field.ordinal(), field.name());
+            assertEquals(0x2000000100000001L + k, field.id().raw(), field.name());
+            assertEquals(2, field.elementBytes(), field.name());
+            assertEquals(1, field.fields() * field.elements(), field.name());
+        }
     }
 
     @Test
