@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "decode", mixinStandardHelpOptions = true,
+@Command(name = "decode", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
         description = {"Explains completion statuses, e.g. 0xC0000A1200050102 -> TDX_PAMT_OVERLAP, TDMR 2, 2M PAMT, "
                 + "against TDMR 5; or gives a status name's value and what it carries.",
                 "A status is hex with its 0x, as in scenario files; a bare number is refused rather than guessed at."},

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "faults", mixinStandardHelpOptions = true, description = {"Fault campaign: runs the scenario cleanly, then once for every SEAMCALL "
+@Command(name = "faults", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Fault campaign: runs the scenario cleanly, then once for every SEAMCALL "
         + "the kernel issued and every status its leaf can return, with that one call failed, and checks the kernel's "
         + "errno and log, leaks, and the module's state after each run."},
         exitCodeListHeading = "%nExit status:%n",

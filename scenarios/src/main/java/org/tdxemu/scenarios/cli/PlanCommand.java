@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
         description = {"Prints the TDMR plan the kernel would build, without running the module."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the kernel can plan", "1:it cannot", "2:bad input"})

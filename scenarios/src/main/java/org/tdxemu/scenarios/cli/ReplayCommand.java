@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", mixinStandardHelpOptions = true, description = {"Replays a trace on a fresh platform and reports "
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Replays a trace on a fresh platform and reports "
         + "the first call whose status or listed outputs differ."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every call matched", "1:a call differed", "2:bad input"})

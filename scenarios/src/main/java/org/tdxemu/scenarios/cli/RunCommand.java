@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
         "FILE may also name a bundled scenario (see `tdxemu scenarios`). With several files, each is run and reported "
                 + "in turn, and a last line counts them.",
         "A what-if option that changes the scenario (--kernel-profile, --module-version) leaves its expectations "

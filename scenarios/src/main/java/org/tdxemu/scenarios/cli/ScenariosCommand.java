@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "scenarios", mixinStandardHelpOptions = true,
+@Command(name = "scenarios", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
         description = {"Lists the bundled scenarios, one line each; run one with `tdxemu run NAME`.",
                 "`--show NAME` prints one as JSON, a template for a scenario of your own: "
                         + "`tdxemu scenarios --show two-socket-2t > my-host.json`."})
