@@ -1,5 +1,6 @@
 package org.tdxemu.emulator.module;
 
+import java.util.Set;
 import org.tdxemu.emulator.platform.PlatformDefect;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
@@ -8,10 +9,18 @@ import org.tdxemu.seamcall.status.Statuses;
 
 /**
  * TDH.SYS.LP.INIT, leaf 35: once on every LP, under the global lock held shared (module-abi.md
- * §4.2). Of the step-7 consistency checks, the CPUID verify-same fields come first, then the
- * package ID, then the MSRs.
+ * §4.2). The step-7 consistency checks run in the module's order: four capability MSRs, then the
+ * CPUID verify-same fields, then every other MSR. The module checks the package ID while the
+ * topology leaf goes by in its CPUID walk; here it comes after every CPUID field, which differs
+ * only on an LP with both a bad package ID and a CPUID field that disagrees after the topology leaf.
  */
 final class SysLpInit implements LeafHandler {
+
+    /**
+     * IA32_CORE_CAPABILITIES, IA32_ARCH_CAPABILITIES, IA32_MISC_PACKAGE_CTLS and
+     * IA32_XAPIC_DISABLE_STATUS: compared before any CPUID leaf.
+     */
+    static final Set<Integer> MSRS_BEFORE_CPUID = Set.of(0xCF, 0x10A, 0xBC, 0xBF);
 
     @Override
     public long execute(ModuleContext module, LogicalProcessor lp, RegisterFile registers) {
@@ -29,6 +38,10 @@ final class SysLpInit implements LeafHandler {
             if (!module.hardware.rdrand(lp.cpu)) {
                 return module.entropyFailure();
             }
+            long earlyMsr = inconsistentMsr(module, lp, true);
+            if (earlyMsr != StatusCode.TDX_SUCCESS.value()) {
+                return earlyMsr;
+            }
             for (PlatformDefect d : module.platform.defects()) {
                 if (d instanceof PlatformDefect.InconsistentCpuid cpuid && cpuid.cpu() == lp.cpu) {
                     registers.set(Gpr.RCX, Integer.toUnsignedLong(cpuid.leaf()) | (long) cpuid.subleaf() << 32);
@@ -40,10 +53,9 @@ final class SysLpInit implements LeafHandler {
             if (lp.packageId >= ModuleContext.MAX_PACKAGES) {
                 return Statuses.invalidPackageId(lp.packageId);
             }
-            for (PlatformDefect d : module.platform.defects()) {
-                if (d instanceof PlatformDefect.InconsistentMsr msr && msr.cpu() == lp.cpu) {
-                    return Statuses.msr(StatusCode.TDX_INCONSISTENT_MSR, msr.msr());
-                }
+            long lateMsr = inconsistentMsr(module, lp, false);
+            if (lateMsr != StatusCode.TDX_SUCCESS.value()) {
+                return lateMsr;
             }
             lp.initialized = true;
             module.initializedLps.incrementAndGet();
@@ -51,5 +63,16 @@ final class SysLpInit implements LeafHandler {
         } finally {
             module.globalLock.releaseShared();
         }
+    }
+
+    /** TDX_INCONSISTENT_MSR + the first of this LP's differing MSRs in the early group (or the late one), else success. */
+    private static long inconsistentMsr(ModuleContext module, LogicalProcessor lp, boolean early) {
+        for (PlatformDefect d : module.platform.defects()) {
+            if (d instanceof PlatformDefect.InconsistentMsr msr && msr.cpu() == lp.cpu
+                    && MSRS_BEFORE_CPUID.contains(msr.msr()) == early) {
+                return Statuses.msr(StatusCode.TDX_INCONSISTENT_MSR, msr.msr());
+            }
+        }
+        return StatusCode.TDX_SUCCESS.value();
     }
 }

@@ -108,6 +108,18 @@ class SysLpInitTest {
     }
 
     @Test
+    void theCapabilityMsrsAreComparedBeforeTheCpuidLeavesAndTheOtherMsrsAfter() {
+        List<PlatformDefect> both = List.of(new PlatformDefect.InconsistentMsr(1, 0x982),
+                new PlatformDefect.InconsistentCpuid(1, 0xB, 0, 0xFFFF_0000L), new PlatformDefect.InconsistentMsr(1, 0x10A));
+        TdxModule early = initialized(Platform.builder().cpus(1, 2).defects(both));
+        assertStatus(0xC00009200000010AL, lpInit(early, 1));
+        TdxModule late = initialized(Platform.builder().cpus(1, 2).defects(both.subList(0, 2)));
+        assertStatus(0xC000090200000000L, lpInit(late, 1));
+        TdxModule lateAlone = initialized(Platform.builder().cpus(1, 2).defects(both.subList(0, 1)));
+        assertStatus(0xC000092000000982L, lpInit(lateAlone, 1));
+    }
+
+    @Test
     void anLpWhoseCpuidDiffersReportsTheField() {
         TdxModule module = initialized(Platform.builder().cpus(1, 2)
                 .defects(List.of(new PlatformDefect.InconsistentCpuid(1, 0xB, 0, 0x0000_0001_FFFF_0000L))));
