@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -239,8 +238,9 @@ class LauncherTest {
     @Test
     void aTerminalOnStderrIsPassedOnToJava() throws IOException, InterruptedException {
         Optional<Path> script = onPath("script");
-        assumeTrue(script.isPresent() && run(work, System.getenv("PATH"), Duration.ofMinutes(1),
-                script.get().toString(), "--version").status() == 0, "util-linux script, to give the launcher a terminal");
+        assertTrue(script.isPresent() && run(work, System.getenv("PATH"), Duration.ofMinutes(1),
+                script.get().toString(), "--version").status() == 0,
+                "this test needs util-linux's script on PATH, to give the launcher a terminal");
         String path = commands(Optional.of(fakeJava()));
 
         // script runs the launcher on a new terminal, and copies what it prints there to its stdout.
