@@ -72,7 +72,10 @@ public final class TextReports {
                 .collect(Collectors.joining(", "));
     }
 
-    /** One block per TDMR: its range, its PAMTs, its reserved areas. */
+    /**
+     * One block per TDMR: its range, its PAMTs, its reserved areas as TDMR_INFO holds them (and as
+     * {@code plan --json} gives them), an offset from the TDMR's base and a size.
+     */
     public static List<String> plan(TdmrPlan plan) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < plan.tdmrs().size(); i++) {
@@ -84,8 +87,7 @@ public final class TextReports {
             }
             lines.add(pamt.toString());
             for (ReservedArea area : tdmr.reservedAreas()) {
-                lines.add(String.format("  reserved [0x%x, 0x%x)", tdmr.base() + area.offset(),
-                        tdmr.base() + area.offset() + area.size()));
+                lines.add(String.format("  reserved +0x%x size 0x%x", area.offset(), area.size()));
             }
         }
         lines.add(String.format("%s, %d KB of PAMT", count(plan.tdmrs().size(), "TDMR"), plan.pamtKb()));

@@ -122,12 +122,12 @@ class TdxemuCommandLineTest {
         assertEquals(0, text.status(), text.err());
         assertEquals(List.of("TDMR 0: [0x0, 0x80000000), 2 GiB",
                 "  PAMT 4K [0x100000000, 0x100800000) 2M [0x100800000, 0x100804000) 1G [0x100804000, 0x100805000)",
-                "  reserved [0x0, 0x100000)",
+                "  reserved +0x0 size 0x100000",
                 "TDMR 1: [0x100000000, 0x280000000), 6 GiB",
                 // alloc_contig_pages() searches from the zone start aligned the kernel's way (kernel-init.md §3.5).
                 "  PAMT 4K [0x10180d000, 0x10300d000) 2M [0x10300d000, 0x103019000) 1G [0x103019000, 0x10301a000)",
-                "  reserved [0x100000000, 0x100805000)",
-                "  reserved [0x10180d000, 0x10301a000)",
+                "  reserved +0x0 size 0x805000",
+                "  reserved +0x180d000 size 0x180d000",
                 "2 TDMRs, 32840 KB of PAMT"), text.lines());
         JsonNode json = JSON.readTree(tdxemu("plan", "--json", small.toString()).out());
         assertEquals(32840, json.get("pamtKb").asLong());
