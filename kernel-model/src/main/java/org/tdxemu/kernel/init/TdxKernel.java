@@ -36,7 +36,8 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
     /**
      * The TDMRs, PAMTs and reserved areas the kernel would build on a freshly booted {@code host}
      * for a module with {@code limits}, without any SEAMCALL: the memory list, the allocations the
-     * kernel makes before construct_tdmrs(), then construct_tdmrs() itself.
+     * kernel makes before construct_tdmrs(), then construct_tdmrs() itself. When the kernel cannot
+     * plan, the result holds the TDMR list as construct_tdmrs() left it and what ran short.
      *
      * @param cmrs the convertible memory regions, ascending; needed by v7 and by holes from the
      *             CMRs, ignored otherwise

@@ -1,7 +1,9 @@
 package org.tdxemu.kernel.planner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.host.ContigAllocator;
@@ -19,6 +21,10 @@ import org.tdxemu.seamcall.layout.PageSize;
  * kernel's order. Where the kernel rescans every memory block and every PAMT for each TDMR, this
  * walks them alongside the ascending TDMRs, which gives the same areas because blocks, holes and
  * PAMT chunks are ascending and disjoint.
+ *
+ * <p>When it fails, it also says how far it got: the TDMR list as the kernel left it, and what ran
+ * short. That report is built on the failure paths only, from what the planner holds anyway, so a
+ * plan that succeeds costs nothing more; the kernel frees everything there, and so does the planner.
  */
 public final class TdmrPlanner {
 
@@ -64,7 +70,8 @@ public final class TdmrPlanner {
      * @param holeSource the ranges whose gaps inside a TDMR become reserved areas: the memory list
      *                   itself (upstream), or the CMRs (the later fix)
      * @param limits limits the kernel supports ({@link ModuleLimits#supportedByKernel()})
-     * @return the plan, whose PAMTs the caller now owns; or the error, with every PAMT freed
+     * @return the plan, whose PAMTs the caller now owns; or the error, with every PAMT freed and the
+     *         TDMR list as the kernel left it
      */
     public static Construction construct(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits,
                                          PlannerRules rules, ContigAllocator allocator, KernelLog log) {
@@ -75,13 +82,17 @@ public final class TdmrPlanner {
     }
 
     private Construction construct() {
-        if (!fillOutTdmrs() || !setUpPamts()) {
-            return new Construction.Failed(failure);
+        if (!fillOutTdmrs()) {
+            int maxTdmrs = limits.maxTdmrs();
+            return failed(new Tdmr[maxTdmrs], Optional.of(Shortfall.tdmrs(maxTdmrs, tdmrsNeeded(), maxTdmrs)));
+        }
+        int withPamt = setUpPamts();
+        if (withPamt < tdmrCount) {
+            return failed(new Tdmr[tdmrCount], Optional.of(Shortfall.pamtPages(withPamt, pamtPages(withPamt))));
         }
         Tdmr[] tdmrs = populateReservedAreas();
-        if (tdmrs == null) {
-            freePamts(tdmrCount);
-            return new Construction.Failed(failure);
+        if (failure != null) {
+            return reservedAreasFailed(tdmrs);
         }
         return new Construction.Built(new TdmrPlan(List.of(tdmrs)));
     }
@@ -122,8 +133,13 @@ public final class TdmrPlanner {
         return true;
     }
 
-    /** tdmrs_set_up_pamt_all(): one chunk per TDMR on its node, split 4K, 2M, 1G from the bottom. */
-    private boolean setUpPamts() {
+    /**
+     * tdmrs_set_up_pamt_all(): one chunk per TDMR on its node, split 4K, 2M, 1G from the bottom.
+     *
+     * @return how many TDMRs got their PAMT: all of them, or up to the one whose PAMT could not be
+     *         allocated, with every PAMT freed again
+     */
+    private int setUpPamts() {
         pamt4kBytes = new long[tdmrCount];
         pamt2mBytes = new long[tdmrCount];
         pamt1gBytes = new long[tdmrCount];
@@ -143,14 +159,14 @@ public final class TdmrPlanner {
             if (chunk.isEmpty()) {
                 freePamts(i);
                 failure = Errno.ENOMEM;
-                return false;
+                return i;
             }
             pamtBases[i] = chunk.getAsLong();
             pamt4kBytes[i] = bytes4k;
             pamt2mBytes[i] = bytes2m;
             pamt1gBytes[i] = bytes1g;
         }
-        return true;
+        return tdmrCount;
     }
 
     private int noNode(int tdmr) {
@@ -179,7 +195,10 @@ public final class TdmrPlanner {
         }
     }
 
-    /** tdmrs_populate_rsvd_areas_all(); null when an area could not be added, with {@link #failure} set. */
+    /**
+     * tdmrs_populate_rsvd_areas_all(). When an area cannot be added, {@link #failure} is set and
+     * the TDMRs come back as far as they got: the failing one and those after it null.
+     */
     private Tdmr[] populateReservedAreas() {
         int[] chunksByBase = chunksByBase();
         int holeCursor = 0;
@@ -197,12 +216,12 @@ public final class TdmrPlanner {
             long previousEnd = base;
             for (int b = holeCursor; b < holeSource.count() && holeSource.start(b) < end; b++) {
                 if (holeSource.start(b) > previousEnd && !addArea(i, previousEnd, holeSource.start(b) - previousEnd)) {
-                    return null;
+                    return tdmrs;
                 }
                 previousEnd = holeSource.end(b);
             }
             if (previousEnd < end && !addArea(i, previousEnd, end - previousEnd)) {
-                return null;
+                return tdmrs;
             }
 
             // tdmr_populate_rsvd_pamts(): every chunk that intersects this TDMR, clipped to it.
@@ -215,7 +234,7 @@ public final class TdmrPlanner {
                 long start = Math.max(pamtBases[j], base);
                 long stop = Math.min(pamtBases[j] + pamtChunkBytes(j), end);
                 if (!addArea(i, start, stop - start)) {
-                    return null;
+                    return tdmrs;
                 }
             }
             tdmrs[i] = new Tdmr(base, sizes[i], pamtBases[i], pamt4kBytes[i], pamt2mBytes[i], pamt1gBytes[i],
@@ -260,6 +279,101 @@ public final class TdmrPlanner {
         areaSizes[areaCount] = size;
         areaCount++;
         return true;
+    }
+
+    // ---- The failure report: only the failure paths come here ----------------------------------
+
+    /**
+     * The failing TDMR gets the areas the kernel had added to it, in the order it added them (it
+     * sorts only once all fit); then every PAMT is freed.
+     */
+    private Construction reservedAreasFailed(Tdmr[] tdmrs) {
+        int failing = 0;
+        while (tdmrs[failing] != null) {
+            failing++;
+        }
+        List<ReservedArea> added = areasInKernelOrder(failing);
+        tdmrs[failing] = withAreas(failing, added.subList(0, areaCount));
+        freePamts(tdmrCount);
+        return failed(tdmrs, failure == rules.exhausted()
+                ? Optional.of(Shortfall.reservedAreas(failing, added.size(), limits.maxReservedPerTdmr()))
+                : Optional.empty());
+    }
+
+    /**
+     * The error, with the TDMR list as the kernel left it: the entries of {@code populated} that
+     * are there, and for each null one its TDMR with the PAMT allocated so far and no areas.
+     */
+    private Construction failed(Tdmr[] populated, Optional<Shortfall> shortfall) {
+        List<Tdmr> tdmrs = new ArrayList<>(populated.length);
+        for (int i = 0; i < populated.length; i++) {
+            tdmrs.add(populated[i] != null ? populated[i] : withAreas(i, List.of()));
+        }
+        return new Construction.Failed(failure, tdmrs, shortfall);
+    }
+
+    private Tdmr withAreas(int tdmr, List<ReservedArea> areas) {
+        if (pamtBases == null) {
+            return new Tdmr(bases[tdmr], sizes[tdmr], 0, 0, 0, 0, areas);
+        }
+        return new Tdmr(bases[tdmr], sizes[tdmr], pamtBases[tdmr], pamt4kBytes[tdmr], pamt2mBytes[tdmr],
+                pamt1gBytes[tdmr], areas);
+    }
+
+    /** The pages of {@code tdmr}'s PAMT chunk, as tdmr_set_up_pamt() asks for them. */
+    private long pamtPages(int tdmr) {
+        long bytes = 0;
+        for (PageSize pageSize : PageSize.values()) {
+            bytes += pamtBytes(sizes[tdmr], pageSize);
+        }
+        return bytes >>> Page.SHIFT;
+    }
+
+    /**
+     * How many TDMRs the whole memory list needs, counted past the module's limit: the first block
+     * starts one, and so does every later block that reaches past the GiBs covered so far.
+     */
+    private int tdmrsNeeded() {
+        int needed = 1;
+        long covered = Page.alignUp(memlist.end(0), TDMR_ALIGNMENT);
+        for (int b = 1; b < memlist.count(); b++) {
+            long end = Page.alignUp(memlist.end(b), TDMR_ALIGNMENT);
+            if (end > covered) {
+                needed++;
+                covered = end;
+            }
+        }
+        return needed;
+    }
+
+    /**
+     * Every area {@code tdmr} needs, in the order tdmr_populate_rsvd_areas() adds them: the holes
+     * ascending, then the PAMT chunks by TDMR index (not by address, as the walk above takes them).
+     */
+    private List<ReservedArea> areasInKernelOrder(int tdmr) {
+        long base = bases[tdmr];
+        long end = base + sizes[tdmr];
+        List<ReservedArea> areas = new ArrayList<>();
+        long holeStart = base;
+        for (int b = 0; b < holeSource.count() && holeSource.start(b) < end; b++) {
+            if (holeSource.end(b) >= base) {
+                if (holeSource.start(b) > holeStart) {
+                    areas.add(new ReservedArea(holeStart - base, holeSource.start(b) - holeStart));
+                }
+                holeStart = holeSource.end(b);
+            }
+        }
+        if (holeStart < end) {
+            areas.add(new ReservedArea(holeStart - base, end - holeStart));
+        }
+        for (int j = 0; j < tdmrCount; j++) {
+            long start = Math.max(pamtBases[j], base);
+            long stop = Math.min(pamtBases[j] + pamtChunkBytes(j), end);
+            if (start < stop) {
+                areas.add(new ReservedArea(start - base, stop - start));
+            }
+        }
+        return areas;
     }
 
     /**

@@ -10,6 +10,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -147,19 +148,31 @@ class TdmrPlannerPropertyTest {
             assertEquals(pages.managedBytes() - built.plan().pamtBytes(), pages.freeBytes());
             return;
         }
-        Errno errno = ((Construction.Failed) construction).errno();
+        Construction.Failed failed = (Construction.Failed) construction;
+        Errno errno = failed.errno();
         assertEquals(List.of(), allocator.live, "a failed plan frees every PAMT");
         assertEquals(pages.managedBytes(), pages.freeBytes());
         List<Range> tdmrs = TdmrRules.tdmrsCovering(memlist);
+        int maxTdmrs = layout.limits().maxTdmrs();
         if (errno == Errno.ENOSPC && log.lines().equals(List.of("virt/tdx: initialization failed: TDMRs exhausted."))) {
-            assertTrue(tdmrs.size() > layout.limits().maxTdmrs());
+            assertTrue(tdmrs.size() > maxTdmrs);
+            assertEquals(tdmrs.subList(0, maxTdmrs), failed.tdmrs().stream().map(Tdmr::range).toList(),
+                    "the TDMRs that fit are left");
+            assertTrue(failed.tdmrs().stream().allMatch(t -> t.pamtChunk().isEmpty() && t.reservedAreas().isEmpty()));
+            assertEquals(Optional.of(Shortfall.tdmrs(maxTdmrs, tdmrs.size(), maxTdmrs)), failed.shortfall());
         } else if (errno == Errno.ENOSPC) {
-            checkReservedAreasExhausted(log, tdmrs, layout, holeSource, allocator.everAllocated);
+            checkReservedAreasExhausted(log, failed, tdmrs, layout, holeSource, allocator.everAllocated);
         } else if (errno == Errno.ENOMEM) {
             assertTrue(allocator.failedRequestPages >= 0, "ENOMEM without a failed PAMT allocation");
             assertTrue(memlist.isEmpty() || new NaiveContigAllocator(layout.host())
                     .firstWindow(allocator.failedRequestPages, 0, allocator.liveAtFailure).isEmpty(),
                     "a window was free for " + allocator.failedRequestPages + " pages");
+            int allocated = allocator.everAllocated.size();
+            assertEquals(tdmrs, failed.tdmrs().stream().map(Tdmr::range).toList());
+            assertEquals(allocator.everAllocated, failed.tdmrs().subList(0, allocated).stream().map(Tdmr::pamtChunk)
+                    .toList(), "the PAMTs allocated before the failure are left, by TDMR");
+            assertTrue(failed.tdmrs().subList(allocated, tdmrs.size()).stream().allMatch(t -> t.pamtChunk().isEmpty()));
+            assertEquals(Optional.of(Shortfall.pamtPages(allocated, allocator.failedRequestPages)), failed.shortfall());
         } else {
             fail("unexpected " + errno + " " + log.lines());
         }
@@ -217,8 +230,8 @@ class TdmrPlannerPropertyTest {
                 "one area per hole and per PAMT inside " + tdmr.range());
     }
 
-    private static void checkReservedAreasExhausted(KernelLog log, List<Range> tdmrs, Layout layout,
-                                                    List<Range> holeSource, List<Range> pamts) {
+    private static void checkReservedAreasExhausted(KernelLog log, Construction.Failed failed, List<Range> tdmrs,
+                                                    Layout layout, List<Range> holeSource, List<Range> pamts) {
         // A warning that TDMRs run low may come first.
         String last = log.lines().get(log.lines().size() - 1);
         Matcher named = EXHAUSTED_TDMR.matcher(last);
@@ -235,5 +248,17 @@ class TdmrPlannerPropertyTest {
                 assertTrue(areas > layout.limits().maxReservedPerTdmr(), "TDMR " + tdmr + " needs " + areas);
             }
         }
+        // The failing TDMR holds what the kernel added before it stopped: holes first, then PAMTs by TDMR index.
+        int limit = layout.limits().maxReservedPerTdmr();
+        List<Range> added = new ArrayList<>(TdmrRules.holes(failing, holeSource));
+        pamts.stream().filter(p -> p.overlaps(failing))
+                .forEach(p -> added.add(new Range(Math.max(p.start(), failing.start()), Math.min(p.end(), failing.end()))));
+        Tdmr left = failed.tdmrs().get(index);
+        assertEquals(added.subList(0, limit), left.reservedAreas().stream()
+                .map(a -> Range.ofSize(left.base() + a.offset(), a.size())).toList());
+        assertEquals(Optional.of(Shortfall.reservedAreas(index, added.size(), limit)), failed.shortfall());
+        assertEquals(tdmrs, failed.tdmrs().stream().map(Tdmr::range).toList());
+        assertEquals(pamts, failed.tdmrs().stream().map(Tdmr::pamtChunk).toList(), "every PAMT was allocated");
+        assertTrue(failed.tdmrs().subList(index + 1, tdmrs.size()).stream().allMatch(t -> t.reservedAreas().isEmpty()));
     }
 }

@@ -7,6 +7,7 @@ import static org.tdxemu.kernel.testing.Hosts.MIB;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,8 @@ class TdmrPlannerTest {
     void anEmptyMemoryListFailsWithEnomemAfterTheNodeFallbackWarning() {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         PlacedAllocator allocator = new PlacedAllocator();
-        assertEquals(new Construction.Failed(Errno.ENOMEM), construct(TdxMemlist.of(List.of()), allocator, log));
+        assertEquals(new Construction.Failed(Errno.ENOMEM, List.of(new Tdmr(0, 0, 0, 0, 0, 0, List.of())),
+                Optional.of(Shortfall.pamtPages(0, 0))), construct(TdxMemlist.of(List.of()), allocator, log));
         assertEquals(List.of("virt/tdx: TDMR [0x0, 0x0): unable to find local NUMA node for PAMT allocation, fallback"
                 + " to use node 0."), log.lines());
         assertEquals(List.of(0L), allocator.requestedPages);
@@ -177,23 +179,40 @@ class TdmrPlannerTest {
         return HostConfig.of(regions, HostConfig.cpus(1, 2, Set.of()), Hosts.KEY_IDS);
     }
 
+    /**
+     * What fill_out_tdmrs() leaves when the fifth of six TDMRs does not fit: the four it filled in,
+     * with no PAMT yet, and the count it never makes itself.
+     */
+    private static void assertFourOfSixTdmrsFilled(PlanResult.NotPlanned result) {
+        List<Tdmr> filled = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            filled.add(new Tdmr((4 + 2L * i) * GIB, GIB, 0, 0, 0, 0, List.of()));
+        }
+        assertEquals(filled, result.tdmrs());
+        assertEquals(Optional.of(Shortfall.tdmrs(4, 6, 4)), result.shortfall());
+        assertEquals(Optional.of("the memory needs 6 TDMRs, the module takes 4, so memory from 0x2c0000000 up is left out"),
+                result.reason());
+    }
+
     /** §5 item 24, merged kernel. */
     @Test
     void oneTdmrMoreThanTheModuleSupportsIsEnospcWithTheKernelsMessage() {
-        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(separateGibs(5), ModuleLimits.uniform(4, 16, 16),
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(separateGibs(6), ModuleLimits.uniform(4, 16, 16),
                 KernelOptions.DEFAULT, List.of()));
         assertEquals(Errno.ENOSPC, result.errno());
         assertEquals(List.of("virt/tdx: initialization failed: TDMRs exhausted."), result.log());
+        assertFourOfSixTdmrsFilled(result);
     }
 
-    /** §5 item 24, v7. */
+    /** §5 item 24, v7: the same TDMRs and the same shortfall, but E2BIG and no message. */
     @Test
     void v7ReturnsE2bigSilentlyWhenTdmrsRunOut() {
-        HostConfig host = separateGibs(5);
+        HostConfig host = separateGibs(6);
         PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(host, ModuleLimits.uniform(4, 16, 16),
                 KernelOptions.of(Profile.V7), host.memblock().stream().map(MemoryRegion::range).toList()));
         assertEquals(Errno.E2BIG, result.errno());
         assertEquals(List.of(), result.log());
+        assertFourOfSixTdmrsFilled(result);
     }
 
     /** §5 item 25. */
@@ -243,7 +262,9 @@ class TdmrPlannerTest {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         Construction construction = TdmrPlanner.construct(memlistOf(host), memlistOf(host).ranges(),
                 ModuleLimits.DEFAULT, PlannerRules.of(Profile.MAINLINE), allocator, log);
-        assertEquals(new Construction.Failed(Errno.ENOSPC), construction);
+        Construction.Failed failed = assertInstanceOf(Construction.Failed.class, construction);
+        assertEquals(Errno.ENOSPC, failed.errno());
+        assertEquals(Optional.of(Shortfall.reservedAreas(0, 17, 16)), failed.shortfall());
         assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x40000000, 0x80000000): reserved areas exhausted."),
                 log.lines());
         assertEquals(free, allocator.freeBytes());
@@ -254,6 +275,29 @@ class TdmrPlannerTest {
                 .toList());
     }
 
+    /**
+     * The Emerald Rapids host's first TDMR as the kernel left it: the head hole below 1 MiB and the
+     * 15 gaps between its 16 low ranges fill the 16 slots, and the tail hole [0x6f800000, 2 GiB) is
+     * the 17th area. The second TDMR got its PAMT (since freed) but no areas.
+     */
+    private static void assertFirstTdmrHoldsSixteenOfSeventeenHoles(PlanResult.NotPlanned result) {
+        List<ReservedArea> sixteen = new ArrayList<>(List.of(new ReservedArea(0, MIB)));
+        for (int i = 1; i < Hosts.EMR_LOW_RAM.size(); i++) {
+            Range gap = new Range(Hosts.EMR_LOW_RAM.get(i - 1).end(), Hosts.EMR_LOW_RAM.get(i).start());
+            sixteen.add(new ReservedArea(gap.start(), gap.size()));
+        }
+        assertEquals(2, result.tdmrs().size());
+        Tdmr first = result.tdmrs().get(0);
+        assertEquals(new Range(0, 2 * GIB), first.range());
+        assertEquals(sixteen, first.reservedAreas());
+        Tdmr second = result.tdmrs().get(1);
+        assertEquals(new Range(4 * GIB, 0x1080000000L), second.range());
+        assertEquals(List.of(), second.reservedAreas());
+        assertEquals(Page.alignUp((0x1080000000L - 4 * GIB) >> 12 << 4), second.pamt4k().size());
+        assertEquals(Optional.of(Shortfall.reservedAreas(0, 17, 16)), result.shortfall());
+        assertEquals(Optional.of("TDMR [0x0, 0x80000000) needs 17 reserved areas, the module takes 16"), result.reason());
+    }
+
     /** §5 item 28. */
     @Test
     void seventeenMemblockHolesInTheFirstTdmrExhaustItsReservedAreas() {
@@ -261,6 +305,17 @@ class TdmrPlannerTest {
         assertEquals(Errno.ENOSPC, result.errno());
         assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted."),
                 result.log());
+        assertFirstTdmrHoldsSixteenOfSeventeenHoles(result);
+    }
+
+    /** §5 item 28 on v7: E2BIG without a message, and the same TDMRs left behind. */
+    @Test
+    void v7ReturnsE2bigSilentlyWhenReservedAreasRunOut() {
+        PlanResult.NotPlanned result = notPlanned(TdxKernel.plan(Hosts.emeraldRapids(), ModuleLimits.DEFAULT,
+                KernelOptions.of(Profile.V7), Hosts.EMR_CMRS));
+        assertEquals(Errno.E2BIG, result.errno());
+        assertEquals(List.of(), result.log());
+        assertFirstTdmrHoldsSixteenOfSeventeenHoles(result);
     }
 
     /** §5 item 30. */
@@ -287,6 +342,37 @@ class TdmrPlannerTest {
         assertEquals(Errno.ENOSPC, result.errno());
         assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x40000000, 0x80000000): reserved areas exhausted."),
                 result.log());
+        // Before the failing TDMR, the TDMR is complete; after it, the TDMR has its PAMT and no areas yet.
+        assertEquals(List.of(new Range(0, GIB), new Range(GIB, 2 * GIB), new Range(4 * GIB, 8 * GIB)),
+                result.tdmrs().stream().map(Tdmr::range).toList());
+        assertEquals(List.of(new ReservedArea(0, MIB), new ReservedArea(GIB - MIB, MIB)),
+                result.tdmrs().get(0).reservedAreas());
+        assertEquals(16, result.tdmrs().get(1).reservedAreas().size());
+        assertEquals(List.of(), result.tdmrs().get(2).reservedAreas());
+        assertEquals(Optional.of(Shortfall.reservedAreas(1, 17, 16)), result.shortfall());
+    }
+
+    /**
+     * The kernel adds a TDMR's PAMT areas by TDMR index, not by address, and sorts only once all
+     * fit: when they do not, the slots hold the first chunks by index, in that order. Here TDMR 0
+     * holds all three chunks, placed downwards, and takes two areas.
+     */
+    @Test
+    void aTdmrOutOfAreasHoldsThePamtsByTdmrIndexUnsorted() {
+        TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 8 * GIB, 0),
+                new TdxMemblock(8 * GIB, 9 * GIB, 0), new TdxMemblock(10 * GIB, 11 * GIB, 0)));
+        PlacedAllocator allocator = new PlacedAllocator(7 * GIB, 6 * GIB, 5 * GIB);
+        KernelLog log = new KernelLog(Profile.MAINLINE);
+        Construction.Failed failed = assertInstanceOf(Construction.Failed.class, TdmrPlanner.construct(memlist,
+                memlist.ranges(), ModuleLimits.uniform(64, 2, 16), PlannerRules.of(Profile.MAINLINE), allocator, log));
+        long pamt4G = (4104 * 4 + 4) * 1024L;
+        long pamt1G = (4104 + 4) * 1024L;
+        assertEquals(Errno.ENOSPC, failed.errno());
+        assertEquals(List.of(new ReservedArea(3 * GIB, pamt4G), new ReservedArea(2 * GIB, pamt1G)),
+                failed.tdmrs().get(0).reservedAreas());
+        assertEquals(Optional.of(Shortfall.reservedAreas(0, 3, 2)), failed.shortfall());
+        assertEquals(List.of(Range.ofSize(7 * GIB, pamt4G), Range.ofSize(6 * GIB, pamt1G), Range.ofSize(5 * GIB, pamt1G)),
+                allocator.freed);
     }
 
     /** §5 item 32: node 0's PAMTs both land in TDMR 1, each its own area. */
@@ -371,8 +457,12 @@ class TdmrPlannerTest {
                 new TdxMemblock(8 * GIB, 9 * GIB, 0)));
         PlacedAllocator allocator = new PlacedAllocator(4 * GIB, 6 * GIB);
         KernelLog log = new KernelLog(Profile.MAINLINE);
-        assertEquals(new Construction.Failed(Errno.ENOMEM), construct(memlist, allocator, log));
         long chunk = (4104 + 4) * 1024L;
+        assertEquals(new Construction.Failed(Errno.ENOMEM, List.of(
+                        new Tdmr(4 * GIB, GIB, 4 * GIB, 4096 * 1024L, 8 * 1024L, 4 * 1024L, List.of()),
+                        new Tdmr(6 * GIB, GIB, 6 * GIB, 4096 * 1024L, 8 * 1024L, 4 * 1024L, List.of()),
+                        new Tdmr(8 * GIB, GIB, 0, 0, 0, 0, List.of())),
+                Optional.of(Shortfall.pamtPages(2, chunk / Page.SIZE))), construct(memlist, allocator, log));
         assertEquals(List.of(Range.ofSize(4 * GIB, chunk), Range.ofSize(6 * GIB, chunk)), allocator.freed);
         assertEquals(List.of(), log.lines());
     }

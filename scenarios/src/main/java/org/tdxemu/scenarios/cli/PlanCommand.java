@@ -47,13 +47,7 @@ final class PlanCommand implements Callable<Integer> {
         if (json) {
             out.println(JsonReports.plan(plan).toString());
         } else {
-            plan.log().forEach(out::println);
-            if (plan instanceof PlanResult.Planned planned) {
-                TextReports.plan(planned.plan()).forEach(out::println);
-            } else if (plan instanceof PlanResult.NotPlanned notPlanned) {
-                out.println(scenario.name() + ": the kernel cannot plan: " + notPlanned.errno().name() + " ("
-                        + notPlanned.errno().kernelReturn() + ")");
-            }
+            TextReports.plan(scenario.name(), plan).forEach(out::println);
         }
         return plan instanceof PlanResult.Planned ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
     }

@@ -60,34 +60,61 @@ public final class JsonReports {
         return json;
     }
 
-    /** {@code plan --json}: the same tdmrs and pamtKb; errno and log when the kernel could not plan. */
+    /**
+     * {@code plan --json}: errno, reason and failure (null when planned), pamtKb, tdmrs, log. When
+     * the kernel cannot plan, tdmrs holds the TDMRs as it left them, pamtKb is 0 (it freed every
+     * PAMT), reason is the line for people and failure the same in numbers:
+     * {@code {"tdmr": 0, "needed": 17, "limit": 16, "what": "reserved areas"}}; both stay null when
+     * the kernel failed before building TDMRs.
+     */
     public static ObjectNode plan(PlanResult plan) {
         ObjectNode json = JSON.createObjectNode();
         if (plan instanceof PlanResult.Planned planned) {
             json.putNull("errno");
+            json.putNull("reason");
+            json.putNull("failure");
             json.put("pamtKb", planned.plan().pamtKb());
-            json.set("tdmrs", tdmrs(planned.plan()));
         } else if (plan instanceof PlanResult.NotPlanned notPlanned) {
             json.put("errno", notPlanned.errno().name());
+            notPlanned.reason().ifPresentOrElse(reason -> json.put("reason", reason), () -> json.putNull("reason"));
+            notPlanned.shortfall().ifPresentOrElse(shortfall -> {
+                ObjectNode failure = json.putObject("failure");
+                failure.put("tdmr", shortfall.tdmr());
+                failure.put("needed", shortfall.needed());
+                shortfall.limit().ifPresentOrElse(limit -> failure.put("limit", limit), () -> failure.putNull("limit"));
+                failure.put("what", shortfall.what().words());
+            }, () -> json.putNull("failure"));
             json.put("pamtKb", 0);
-            json.putArray("tdmrs");
         }
+        json.set("tdmrs", tdmrs(plan.tdmrs()));
         lines(json.putArray("log"), plan.log());
         return json;
     }
 
     public static ArrayNode tdmrs(TdmrPlan plan) {
+        return tdmrs(plan.tdmrs());
+    }
+
+    /**
+     * Each TDMR's base and size, its PAMTs' base and size by page size (null where the kernel had
+     * not allocated them), and its reserved areas as TDMR_INFO holds them: offset from the base, size.
+     */
+    public static ArrayNode tdmrs(List<Tdmr> list) {
         ArrayNode tdmrs = JSON.createArrayNode();
-        for (Tdmr tdmr : plan.tdmrs()) {
+        for (Tdmr tdmr : list) {
             ObjectNode t = tdmrs.addObject();
             t.put("base", hex(tdmr.base()));
             t.put("size", hex(tdmr.size()));
-            ObjectNode pamt = t.putObject("pamt");
-            for (PageSize ps : PageSize.values()) {
-                Range table = tdmr.pamt(ps);
-                ObjectNode level = pamt.putObject(ps.label().toLowerCase(java.util.Locale.ROOT));
-                level.put("base", hex(table.start()));
-                level.put("size", hex(table.size()));
+            if (tdmr.pamtChunk().isEmpty()) {
+                t.putNull("pamt");
+            } else {
+                ObjectNode pamt = t.putObject("pamt");
+                for (PageSize ps : PageSize.values()) {
+                    Range table = tdmr.pamt(ps);
+                    ObjectNode level = pamt.putObject(ps.label().toLowerCase(java.util.Locale.ROOT));
+                    level.put("base", hex(table.start()));
+                    level.put("size", hex(table.size()));
+                }
             }
             ArrayNode reserved = t.putArray("reserved");
             for (ReservedArea area : tdmr.reservedAreas()) {

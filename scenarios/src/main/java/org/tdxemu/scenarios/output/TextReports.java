@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
-import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.seamcall.layout.PageSize;
@@ -72,23 +72,39 @@ public final class TextReports {
                 .collect(Collectors.joining(", "));
     }
 
-    /** One block per TDMR: its range, its PAMTs, its reserved areas. */
-    public static List<String> plan(TdmrPlan plan) {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < plan.tdmrs().size(); i++) {
-            Tdmr tdmr = plan.tdmrs().get(i);
+    /**
+     * {@code plan}: the kernel's log lines, one block per TDMR (its range, its PAMTs, its reserved
+     * areas as TDMR_INFO holds them, offset from the TDMR's base and size), then the totals; or,
+     * when the kernel cannot plan, the TDMRs as it left them and why, e.g.
+     * {@code emr-17-holes: the kernel cannot plan: ENOSPC (-28): TDMR [0x0, 0x80000000) needs 17
+     * reserved areas, the module takes 16}.
+     */
+    public static List<String> plan(String scenario, PlanResult result) {
+        List<String> lines = new ArrayList<>(result.log());
+        List<Tdmr> tdmrs = result.tdmrs();
+        for (int i = 0; i < tdmrs.size(); i++) {
+            Tdmr tdmr = tdmrs.get(i);
             lines.add(String.format("TDMR %d: [0x%x, 0x%x), %d GiB", i, tdmr.base(), tdmr.end(), tdmr.size() >> 30));
-            StringBuilder pamt = new StringBuilder("  PAMT");
-            for (PageSize ps : PageSize.values()) {
-                pamt.append(String.format(" %s %s", ps.label(), tdmr.pamt(ps)));
+            if (tdmr.pamtChunk().isEmpty()) {
+                lines.add("  PAMT not allocated");
+            } else {
+                StringBuilder pamt = new StringBuilder("  PAMT");
+                for (PageSize ps : PageSize.values()) {
+                    pamt.append(String.format(" %s %s", ps.label(), tdmr.pamt(ps)));
+                }
+                lines.add(pamt.toString());
             }
-            lines.add(pamt.toString());
             for (ReservedArea area : tdmr.reservedAreas()) {
-                lines.add(String.format("  reserved [0x%x, 0x%x)", tdmr.base() + area.offset(),
-                        tdmr.base() + area.offset() + area.size()));
+                lines.add(String.format("  reserved +0x%x size 0x%x", area.offset(), area.size()));
             }
         }
-        lines.add(String.format("%s, %d KB of PAMT", count(plan.tdmrs().size(), "TDMR"), plan.pamtKb()));
+        if (result instanceof PlanResult.Planned planned) {
+            lines.add(String.format("%s, %d KB of PAMT", count(tdmrs.size(), "TDMR"), planned.plan().pamtKb()));
+        } else {
+            PlanResult.NotPlanned notPlanned = (PlanResult.NotPlanned) result;
+            lines.add(scenario + ": the kernel cannot plan: " + notPlanned.errno().name() + " ("
+                    + notPlanned.errno().kernelReturn() + ")" + notPlanned.reason().map(r -> ": " + r).orElse(""));
+        }
         return lines;
     }
 }

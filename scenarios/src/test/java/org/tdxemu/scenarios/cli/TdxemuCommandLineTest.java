@@ -115,27 +115,112 @@ class TdxemuCommandLineTest {
         assertEquals(0, json.get("failedExpectations").size());
     }
 
+    /** {@code plan FILE} prints {@code text} and {@code plan --json FILE} prints {@code json}, both exiting {@code status}. */
+    private static void assertPlan(String file, int status, List<String> text, String json) throws IOException {
+        Result r = tdxemu("plan", file);
+        assertEquals(status, r.status(), r.err());
+        assertEquals(text, r.lines());
+        Result j = tdxemu("plan", "--json", file);
+        assertEquals(status, j.status(), j.err());
+        assertEquals(JSON.readTree(json), JSON.readTree(j.out()));
+    }
+
     @Test
     void planPrintsTheTdmrsWithoutRunningTheModule() throws IOException {
-        Path small = file("small.json", SMALL);
-        Result text = tdxemu("plan", small.toString());
-        assertEquals(0, text.status(), text.err());
-        assertEquals(List.of("TDMR 0: [0x0, 0x80000000), 2 GiB",
+        assertPlan(file("small.json", SMALL).toString(), 0, List.of("TDMR 0: [0x0, 0x80000000), 2 GiB",
                 "  PAMT 4K [0x100000000, 0x100800000) 2M [0x100800000, 0x100804000) 1G [0x100804000, 0x100805000)",
-                "  reserved [0x0, 0x100000)",
+                "  reserved +0x0 size 0x100000",
                 "TDMR 1: [0x100000000, 0x280000000), 6 GiB",
                 // alloc_contig_pages() searches from the zone start aligned the kernel's way (kernel-init.md §3.5).
                 "  PAMT 4K [0x10180d000, 0x10300d000) 2M [0x10300d000, 0x103019000) 1G [0x103019000, 0x10301a000)",
-                "  reserved [0x100000000, 0x100805000)",
-                "  reserved [0x10180d000, 0x10301a000)",
-                "2 TDMRs, 32840 KB of PAMT"), text.lines());
-        JsonNode json = JSON.readTree(tdxemu("plan", "--json", small.toString()).out());
-        assertEquals(32840, json.get("pamtKb").asLong());
-        assertEquals(2, json.get("tdmrs").size());
-        Result exhausted = tdxemu("plan", "tdmrs-exhausted");
-        assertEquals(1, exhausted.status());
-        assertEquals(List.of("virt/tdx: initialization failed: TDMRs exhausted.",
-                "tdmrs-exhausted: the kernel cannot plan: ENOSPC (-28)"), exhausted.lines());
+                "  reserved +0x0 size 0x805000",
+                "  reserved +0x180d000 size 0x180d000",
+                "2 TDMRs, 32840 KB of PAMT"), """
+                {"errno": null, "reason": null, "failure": null, "pamtKb": 32840, "tdmrs": [
+                  {"base": "0x0", "size": "0x80000000",
+                   "pamt": {"4k": {"base": "0x100000000", "size": "0x800000"}, "2m": {"base": "0x100800000", "size": "0x4000"},
+                            "1g": {"base": "0x100804000", "size": "0x1000"}},
+                   "reserved": [{"offset": "0x0", "size": "0x100000"}]},
+                  {"base": "0x100000000", "size": "0x180000000",
+                   "pamt": {"4k": {"base": "0x10180d000", "size": "0x1800000"}, "2m": {"base": "0x10300d000", "size": "0xc000"},
+                            "1g": {"base": "0x103019000", "size": "0x1000"}},
+                   "reserved": [{"offset": "0x0", "size": "0x805000"}, {"offset": "0x180d000", "size": "0x180d000"}]}],
+                 "log": []}""");
+    }
+
+    /** The first TDMR's 16 slots hold the hole below 1 MiB and the 15 gaps; the tail hole is the 17th area. */
+    private static final String EMR_FIRST_TDMR_RESERVED = """
+            [{"offset": "0x0", "size": "0x100000"}, {"offset": "0x5d169000", "size": "0xc2000"},
+             {"offset": "0x5d3cf000", "size": "0x9b000"}, {"offset": "0x5e5b3000", "size": "0x10000"},
+             {"offset": "0x5e5d3000", "size": "0x12000"}, {"offset": "0x5eb58000", "size": "0x2800000"},
+             {"offset": "0x6172b000", "size": "0x6a000"}, {"offset": "0x617ff000", "size": "0x114000"},
+             {"offset": "0x61999000", "size": "0x47000"}, {"offset": "0x619e2000", "size": "0x8000"},
+             {"offset": "0x61a27000", "size": "0x188000"}, {"offset": "0x623c3000", "size": "0xaf000"},
+             {"offset": "0x62824000", "size": "0x1201000"}, {"offset": "0x63d58000", "size": "0x400000"},
+             {"offset": "0x64159000", "size": "0x3c000"}, {"offset": "0x6e9cf000", "size": "0xe30000"}]""";
+
+    @Test
+    void planShowsTheTdmrsTheKernelLeftWhenReservedAreasRunOut() throws IOException {
+        assertPlan("emr-17-holes", 1, List.of("virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted.",
+                "TDMR 0: [0x0, 0x80000000), 2 GiB",
+                "  PAMT 4K [0x100000000, 0x100800000) 2M [0x100800000, 0x100804000) 1G [0x100804000, 0x100805000)",
+                "  reserved +0x0 size 0x100000",
+                "  reserved +0x5d169000 size 0xc2000",
+                "  reserved +0x5d3cf000 size 0x9b000",
+                "  reserved +0x5e5b3000 size 0x10000",
+                "  reserved +0x5e5d3000 size 0x12000",
+                "  reserved +0x5eb58000 size 0x2800000",
+                "  reserved +0x6172b000 size 0x6a000",
+                "  reserved +0x617ff000 size 0x114000",
+                "  reserved +0x61999000 size 0x47000",
+                "  reserved +0x619e2000 size 0x8000",
+                "  reserved +0x61a27000 size 0x188000",
+                "  reserved +0x623c3000 size 0xaf000",
+                "  reserved +0x62824000 size 0x1201000",
+                "  reserved +0x63d58000 size 0x400000",
+                "  reserved +0x64159000 size 0x3c000",
+                "  reserved +0x6e9cf000 size 0xe30000",
+                "TDMR 1: [0x100000000, 0x1080000000), 62 GiB",
+                "  PAMT 4K [0x10f87d000, 0x11f07d000) 2M [0x11f07d000, 0x11f0f9000) 1G [0x11f0f9000, 0x11f0fa000)",
+                "emr-17-holes: the kernel cannot plan: ENOSPC (-28): TDMR [0x0, 0x80000000) needs 17 reserved areas, "
+                        + "the module takes 16"), """
+                {"errno": "ENOSPC", "reason": "TDMR [0x0, 0x80000000) needs 17 reserved areas, the module takes 16",
+                 "failure": {"tdmr": 0, "needed": 17, "limit": 16, "what": "reserved areas"},
+                 "pamtKb": 0, "tdmrs": [
+                  {"base": "0x0", "size": "0x80000000",
+                   "pamt": {"4k": {"base": "0x100000000", "size": "0x800000"}, "2m": {"base": "0x100800000", "size": "0x4000"},
+                            "1g": {"base": "0x100804000", "size": "0x1000"}},
+                   "reserved": %s},
+                  {"base": "0x100000000", "size": "0xf80000000",
+                   "pamt": {"4k": {"base": "0x10f87d000", "size": "0xf800000"}, "2m": {"base": "0x11f07d000", "size": "0x7c000"},
+                            "1g": {"base": "0x11f0f9000", "size": "0x1000"}},
+                   "reserved": []}],
+                 "log": ["virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted."]}"""
+                .formatted(EMR_FIRST_TDMR_RESERVED));
+    }
+
+    @Test
+    void planShowsTheTdmrsThatFitWhenTdmrsRunOut() throws IOException {
+        assertPlan("tdmrs-exhausted", 1, List.of("virt/tdx: initialization failed: TDMRs exhausted.",
+                "TDMR 0: [0x0, 0x40000000), 1 GiB",
+                "  PAMT not allocated",
+                "TDMR 1: [0x80000000, 0xc0000000), 1 GiB",
+                "  PAMT not allocated",
+                "TDMR 2: [0x100000000, 0x140000000), 1 GiB",
+                "  PAMT not allocated",
+                "TDMR 3: [0x180000000, 0x1c0000000), 1 GiB",
+                "  PAMT not allocated",
+                "tdmrs-exhausted: the kernel cannot plan: ENOSPC (-28): the memory needs 6 TDMRs, the module takes 4, "
+                        + "so memory from 0x1c0000000 up is left out"), """
+                {"errno": "ENOSPC",
+                 "reason": "the memory needs 6 TDMRs, the module takes 4, so memory from 0x1c0000000 up is left out",
+                 "failure": {"tdmr": 4, "needed": 6, "limit": 4, "what": "TDMRs"},
+                 "pamtKb": 0, "tdmrs": [
+                  {"base": "0x0", "size": "0x40000000", "pamt": null, "reserved": []},
+                  {"base": "0x80000000", "size": "0x40000000", "pamt": null, "reserved": []},
+                  {"base": "0x100000000", "size": "0x40000000", "pamt": null, "reserved": []},
+                  {"base": "0x180000000", "size": "0x40000000", "pamt": null, "reserved": []}],
+                 "log": ["virt/tdx: initialization failed: TDMRs exhausted."]}""");
     }
 
     @Test
