@@ -18,9 +18,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, description = {"Replays a trace on a fresh platform and reports "
-        + "the first call whose status or listed outputs differ."},
+        + "the first call whose status or listed outputs differ.",
+        "A trace ends with {\"type\":\"end\",\"seamcalls\":N}; one without it was cut short and is bad input. A trace "
+                + "compressed with gzip (.jsonl.gz) is read as it is."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every call matched", "1:a call differed", "2:bad input"})
+        exitCodeList = {"0:every call matched", "1:a call differed",
+                "2:bad input: a malformed or cut-short trace, or an option, named in one line on standard error"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec

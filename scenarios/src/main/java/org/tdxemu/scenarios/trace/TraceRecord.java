@@ -27,4 +27,8 @@ public sealed interface TraceRecord {
             out = Map.copyOf(out);
         }
     }
+
+    /** The last record: how many SEAMCALL records came before it, so that a cut trace cannot pass as whole. */
+    record End(int line, long seamcalls) implements TraceRecord {
+    }
 }

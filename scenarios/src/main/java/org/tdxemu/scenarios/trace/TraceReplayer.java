@@ -14,11 +14,12 @@ import org.tdxemu.seamcall.status.DecodedStatus;
 
 /**
  * Replays a trace on a fresh platform: applies the host writes, issues the SEAMCALLs in order on
- * their CPUs, and stops at the first call whose status or listed output registers differ.
+ * their CPUs, and stops issuing at the first call whose status or listed output registers differ.
+ * The whole trace is always read, so a malformed or cut one is bad input even after a divergence.
  */
 public final class TraceReplayer {
 
-    /** How a replay ended: every call matched, or the first one that did not. */
+    /** How a replay ended: the SEAMCALL records in the trace, and the first one that differed, if any. */
     public record Result(long calls, Optional<String> mismatch) {
         public boolean matched() {
             return mismatch.isEmpty();
@@ -30,7 +31,7 @@ public final class TraceReplayer {
 
     /**
      * @param moduleVersion a personality to play instead of the trace's, or empty
-     * @throws ScenarioException when the trace is malformed
+     * @throws ScenarioException when the trace is malformed or cut short
      */
     public static Result replay(BufferedReader trace, Optional<ModuleVersion> moduleVersion) {
         TraceReader reader = new TraceReader(trace);
@@ -38,6 +39,7 @@ public final class TraceReplayer {
         ModuleSpec module = moduleVersion.map(first.module()::withVersion).orElse(first.module());
         try (Machine machine = new Machine(first.platform(), module.settings())) {
             long calls = 0;
+            Optional<String> mismatch = Optional.empty();
             while (reader.hasNext()) {
                 TraceRecord record = reader.next();
                 if (record instanceof TraceRecord.Write write) {
@@ -48,15 +50,12 @@ public final class TraceReplayer {
                     machine.memory().write(write.pa(), write.bytes());
                 } else if (record instanceof TraceRecord.Call call) {
                     calls++;
-                    Optional<String> mismatch = issue(machine, call, calls);
-                    if (mismatch.isPresent()) {
-                        return new Result(calls, mismatch);
+                    if (mismatch.isEmpty()) {
+                        mismatch = issue(machine, call, calls);
                     }
-                } else {
-                    throw new ScenarioException("line " + record.line() + ": a trace has one platform line, the first");
                 }
             }
-            return new Result(calls, Optional.empty());
+            return new Result(calls, mismatch);
         }
     }
 

@@ -24,10 +24,18 @@ class TraceTest {
             {"name": "small", "platform": {"packages": 2, "cpusPerPackage": 2,
              "cmrs": [["0x100000", "0x80000000"], ["4G", "8G"]]}}""";
 
+    /** A platform of one CPU, initialized: TDH.SYS.CONFIG may come next. */
+    private static final String ONE_CPU = """
+            {"type":"platform","platform":{"packages":1,"cpusPerPackage":1,"cmrs":[["0x100000","0x80000000"]]}}
+            {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"0x0"}
+            {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
+            """;
+
     private static String record(Scenario scenario) {
         StringWriter out = new StringWriter();
         TraceRecorder recorder = new TraceRecorder(out, scenario.platformJson(), scenario.moduleJson());
         RunReport report = ScenarioRunner.run(scenario, Instruments.traced(recorder));
+        recorder.end();
         assertTrue(report.initialized(), report.log().toString());
         return out.toString();
     }
@@ -47,7 +55,9 @@ class TraceTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"type\":\"write\",\"pa\":")), "host writes are recorded");
         TraceReplayer.Result result = replay(trace, Optional.empty());
         assertEquals(Optional.empty(), result.mismatch());
-        assertEquals(lines.stream().filter(l -> l.contains("\"type\":\"seamcall\"")).count(), result.calls());
+        long seamcalls = lines.stream().filter(l -> l.contains("\"type\":\"seamcall\"")).count();
+        assertEquals(seamcalls, result.calls());
+        assertEquals("{\"type\":\"end\",\"seamcalls\":" + seamcalls + "}", lines.get(lines.size() - 1));
     }
 
     @Test
@@ -79,15 +89,13 @@ class TraceTest {
 
     @Test
     void aTraceWrittenByHandProbesTheModulesChecks() {
-        String trace = """
-                {"type":"platform","platform":{"packages":1,"cpusPerPackage":1,"cmrs":[["0x100000","0x80000000"]]}}
-                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"0x0"}
-                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
-                {"type":"write","pa":"0x200000","hex":"0000000000000000"}
-                {"type":"write","pa":"0x300000","hex":"00000000000000000000004000000000"}
+        String trace = ONE_CPU + """
+                {"type":"write","pa":"0x200000","hex":"00000040000000000000002000000000"}
+                {"type":"write","pa":"0x300000","hex":"0000200000000000"}
                 {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.CONFIG","rax":"0x2d","in":{"rcx":"0x300000","rdx":"0x1","r8":"0x20"},"status":"TDX_INVALID_TDMR"}
                 {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.CONFIG","rax":"0x2d","in":{"rcx":"0x300000","rdx":"0x41","r8":"0x20"},"status":"0xC000010000000002"}
                 {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.RD","rax":"0x22","in":{"rdx":"0x9100000100000008"},"status":"0x0","out":{"r8":"0x40","rdx":"0x9100000100000009"}}
+                {"type":"end","seamcalls":5}
                 """;
         TraceReplayer.Result result = replay(trace, Optional.empty());
         assertEquals(Optional.empty(), result.mismatch());
@@ -103,7 +111,7 @@ class TraceTest {
                 + "{\"type\":\"seamcall\",\"cpu\":4,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
         assertEquals("line 2: hex: expected an even number of hex digits", malformed(platform
                 + "{\"type\":\"write\",\"pa\":\"0x1000\",\"hex\":\"abc\"}\n"));
-        assertEquals("line 2: type: unknown record type \"read\"; known: platform, write, seamcall", malformed(platform
+        assertEquals("line 2: type: unknown record type \"read\"; known: platform, write, seamcall, end", malformed(platform
                 + "{\"type\":\"read\"}\n"));
         assertEquals("line 2: in.rax: unknown key; in takes rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, "
                 + "r14, r15", malformed(platform + "{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"in\":{\"rax\":1},"
@@ -112,6 +120,44 @@ class TraceTest {
                 + "\n{\"type\":\"write\",\"pa\":\"0x90000000\",\"hex\":\"0000000000000000\"}\n"));
         assertEquals("line 2: rax: missing", malformed(platform + "{\"type\":\"seamcall\",\"cpu\":0,\"status\":\"0x0\"}\n"));
         assertEquals("the trace is empty", malformed(""));
+    }
+
+    @Test
+    void aTraceWithoutItsEndRecordIsCutShort() {
+        assertEquals("the trace is cut short after line 3: a trace ends with {\"type\":\"end\",\"seamcalls\":N}",
+                malformed(ONE_CPU));
+        assertEquals("the trace is cut short after line 3: a trace ends with {\"type\":\"end\",\"seamcalls\":N}",
+                malformed(ONE_CPU + "\n\n"));
+        assertEquals("the trace is cut short after line 1: a trace ends with {\"type\":\"end\",\"seamcalls\":N}",
+                malformed(ONE_CPU.lines().findFirst().orElseThrow()));
+    }
+
+    @Test
+    void aTraceCutInTheMiddleOfALineIsCutShortAfterTheLineBefore() {
+        String whole = ONE_CPU + "{\"type\":\"end\",\"seamcalls\":2}\n";
+        assertEquals("the trace is cut short after line 3: line 4: not valid JSON at column 26: Unexpected "
+                + "end-of-input within/between Object entries", malformed(whole.substring(0, whole.length() - 4)));
+    }
+
+    @Test
+    void aBrokenLineWithRecordsAfterItIsMalformedNotCutShort() {
+        assertEquals("line 2: not valid JSON at column 74: Unexpected end-of-input: was expecting closing quote for a "
+                + "string value", malformed("""
+                {"type":"platform","platform":{"packages":1,"cpusPerPackage":1,"cmrs":[["0x100000","0x80000000"]]}}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"0
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
+                {"type":"end","seamcalls":2}
+                """));
+    }
+
+    @Test
+    void theEndRecordCountsTheSeamcallsAndNothingFollowsIt() {
+        assertEquals(2, replay(ONE_CPU + "{\"type\":\"end\",\"seamcalls\":2}\n\n", Optional.empty()).calls());
+        assertEquals("line 4: seamcalls: 3, but the trace has 2 seamcall records",
+                malformed(ONE_CPU + "{\"type\":\"end\",\"seamcalls\":3}\n"));
+        assertEquals("line 4: seamcalls: missing", malformed(ONE_CPU + "{\"type\":\"end\"}\n"));
+        assertEquals("line 6: nothing may follow the end record (line 4)", malformed(ONE_CPU
+                + "{\"type\":\"end\",\"seamcalls\":2}\n\n{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
     }
 
     private static String malformed(String trace) {
