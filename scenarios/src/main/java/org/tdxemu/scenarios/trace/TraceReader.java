@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.tdxemu.scenarios.format.JsonValue;
 import org.tdxemu.scenarios.format.JsonValue.JsonObject;
 import org.tdxemu.scenarios.format.ScenarioReader;
@@ -17,6 +18,8 @@ import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.PlatformSpec;
 import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.leaf.LeafSelector;
 import org.tdxemu.seamcall.register.Gpr;
 
 /**
@@ -153,12 +156,13 @@ public final class TraceReader implements Iterator<TraceRecord> {
                     throw cpuValue.error("CPU " + cpu + " does not exist: the platform has CPUs 0 to "
                             + (platform.cpuCount() - 1));
                 }
-                String leaf = c.optional("leaf").map(JsonValue::string).orElse("");
+                long rax = c.required("rax").quantity();
+                c.optional("leaf").map(JsonValue::string).ifPresent(leaf -> requireAgreement(leaf, rax));
                 Map<Gpr, Long> inputs = registers(c, "in");
                 Map<Gpr, Long> outputs = registers(c, "out");
                 seamcalls++;
-                yield new TraceRecord.Call(lineNumber, cpu, leaf, c.required("rax").quantity(), inputs,
-                        ScenarioReader.status(c.required("status")), outputs);
+                yield new TraceRecord.Call(lineNumber, cpu, rax, inputs, ScenarioReader.status(c.required("status")),
+                        outputs);
             }
             case "end" -> {
                 JsonValue count = value.object("type", "seamcalls").required("seamcalls");
@@ -172,6 +176,23 @@ public final class TraceReader implements Iterator<TraceRecord> {
             default -> throw o.required("type").error("unknown record type \"" + type
                     + "\"; known: platform, write, seamcall, end");
         };
+    }
+
+    /**
+     * {@code rax} chooses the leaf and {@code leaf} names it for people, so the two must agree:
+     * "unknown" agrees with any rax, and a name tdxemu does not know with a rax whose leaf it does
+     * not know either.
+     */
+    private static void requireAgreement(String leaf, long rax) {
+        if (leaf.equals("unknown")) {
+            return;
+        }
+        Optional<Leaf> named = Leaf.ofName(leaf);
+        Optional<Leaf> chosen = LeafSelector.decode(rax).leaf();
+        if ((named.isPresent() || chosen.isPresent()) && !named.equals(chosen)) {
+            throw new ScenarioException("leaf \"" + UserFile.printable(leaf) + "\" but rax 0x" + Long.toHexString(rax)
+                    + chosen.map(l -> " is " + l.architecturalName()).orElse(" names no leaf tdxemu knows"));
+        }
     }
 
     private static Map<Gpr, Long> registers(JsonObject call, String key) {

@@ -8,6 +8,8 @@ import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.run.Machine;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.leaf.LeafSelector;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.DecodedStatus;
@@ -79,7 +81,8 @@ public final class TraceReplayer {
         if (differences.isEmpty()) {
             return Optional.empty();
         }
-        String leaf = call.leaf().isEmpty() ? String.format("RAX 0x%x", call.rax()) : call.leaf();
+        String leaf = LeafSelector.decode(call.rax()).leaf().map(Leaf::architecturalName)
+                .orElse(String.format("RAX 0x%x", call.rax()));
         return Optional.of(String.format("call %d (line %d), %s on CPU %d: %s", number, call.line(), leaf, call.cpu(),
                 String.join("; ", differences)));
     }

@@ -132,4 +132,19 @@ class ReplayCommandLineTest {
         assertBadInput(followed + ": line " + (end + 1) + ": nothing may follow the end record (line " + end + ")",
                 tdxemu("replay", followed.toString()));
     }
+
+    @Test
+    void aLeafNameThatDisagreesWithRaxIsBadInput() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(recorded("small-v7", "small-v7.jsonl")));
+        int init = 0;
+        while (!lines.get(init).startsWith("{\"type\":\"seamcall\"")) {
+            init++;
+        }
+        assertEquals("{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.INIT\",\"rax\":\"0x21\",\"in\":{},"
+                + "\"status\":\"0x0\",\"out\":{}}", lines.get(init));
+        lines.set(init, lines.get(init).replace("TDH.SYS.INIT", "TDH.SYS.CONFIG"));
+        Path mislabelled = Files.write(dir.resolve("mislabelled.jsonl"), lines);
+        assertBadInput(mislabelled + ": line " + (init + 1) + ": leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
+                tdxemu("replay", mislabelled.toString()));
+    }
 }

@@ -160,6 +160,29 @@ class TraceTest {
                 + "{\"type\":\"end\",\"seamcalls\":2}\n\n{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
     }
 
+    @Test
+    void aLeafNameThatDisagreesWithRaxIsBadInput() {
+        String end = "{\"type\":\"end\",\"seamcalls\":3}\n";
+        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT", malformed(ONE_CPU
+                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFIG\",\"rax\":\"0x21\",\"status\":\"0x0\"}\n" + end));
+        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x99 names no leaf tdxemu knows", malformed(ONE_CPU
+                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFIG\",\"rax\":\"0x99\",\"status\":\"0x0\"}\n" + end));
+        assertEquals("line 4: leaf \"TDH.SYS.CONFG\" but rax 0x2d is TDH.SYS.CONFIG", malformed(ONE_CPU
+                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFG\",\"rax\":\"0x2d\",\"status\":\"0x0\"}\n" + end));
+    }
+
+    @Test
+    void aLeafNameAgreesWithRaxWhenItIsUnknownAbsentOrTheSameLeafAtAnotherVersion() {
+        String trace = ONE_CPU + """
+                {"type":"seamcall","cpu":0,"leaf":"unknown","rax":"0x21","status":"TDX_SYS_LP_INIT_DONE"}
+                {"type":"seamcall","cpu":0,"rax":"0x21","status":"TDX_SYS_LP_INIT_DONE"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.MNG.CREATE","rax":"0x4","status":"TDX_OPERAND_INVALID"}
+                {"type":"seamcall","cpu":0,"leaf":"unknown","rax":"0x4","status":"TDX_OPERAND_INVALID"}
+                {"type":"end","seamcalls":6}
+                """;
+        assertEquals(6, replay(trace, Optional.empty()).calls());
+    }
+
     private static String malformed(String trace) {
         return assertThrows(ScenarioException.class, () -> replay(trace, Optional.empty())).getMessage();
     }
