@@ -67,8 +67,18 @@ class ReplayCommandLineTest {
         for (Path trace : List.of(plain, gzipped)) {
             Result replay = tdxemu("replay", trace.toString());
             assertEquals(0, replay.status(), replay.err());
-            assertEquals(trace + ": " + seamcalls + " SEAMCALLs replayed, every status and listed output matched\n", replay.out());
+            assertEquals(trace + ": " + seamcalls + " SEAMCALLs replayed against module 1.5, every status and listed "
+                    + "output matched\n", replay.out());
         }
+    }
+
+    @Test
+    void theVersionAskedForIsTheOneNamed() {
+        Path trace = recorded("small-v7", "small-v7.jsonl");
+        Result replay = tdxemu("replay", "--module-version", "1.0", trace.toString());
+        assertEquals(0, replay.status(), replay.err());
+        assertEquals(trace + ": 1033 SEAMCALLs replayed against module 1.0, every status and listed output matched\n",
+                replay.out());
     }
 
     @Test
@@ -103,7 +113,8 @@ class ReplayCommandLineTest {
         List<String> lines = Files.readAllLines(cut);
         assertBadInput(cut + ": the trace is cut short after line " + (lines.size() - 1) + ": line " + lines.size()
                 + ": not valid JSON at column " + (lines.get(lines.size() - 1).length() + 1)
-                + ": Unexpected end-of-input: was expecting closing quote for a string value", tdxemu("replay", cut.toString()));
+                + ": Unexpected end-of-input: was expecting closing quote for a string value",
+                tdxemu("replay", cut.toString()));
     }
 
     @Test
@@ -146,5 +157,35 @@ class ReplayCommandLineTest {
         Path mislabelled = Files.write(dir.resolve("mislabelled.jsonl"), lines);
         assertBadInput(mislabelled + ": line " + (init + 1) + ": leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
                 tdxemu("replay", mislabelled.toString()));
+    }
+
+    @Test
+    void keepGoingListsEveryDivergenceThenCountsThem() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(recorded("small-v7", "small-v7.jsonl")));
+        List<Integer> tampered = new ArrayList<>();
+        for (int i = 0; i < lines.size() && tampered.size() < 3; i++) {
+            String line = lines.get(i);
+            if (line.contains("\"leaf\":\"TDH.SYS.TDMR.INIT\"") && line.contains("\"status\":\"0x0\"")) {
+                lines.set(i, line.replace("\"status\":\"0x0\"", "\"status\":\"TDX_INTERRUPTED_RESUMABLE\""));
+                tampered.add(i + 1);
+            }
+        }
+        Path trace = Files.write(dir.resolve("tampered.jsonl"), lines);
+        List<String> divergences = new ArrayList<>();
+        for (int line : tampered) {
+            long call = lines.subList(0, line).stream().filter(l -> l.startsWith("{\"type\":\"seamcall\"")).count();
+            divergences.add(trace + ": call " + call + " (line " + line + "), TDH.SYS.TDMR.INIT on CPU 0, replayed "
+                    + "against module 1.5: status 0x0 (TDX_SUCCESS), the trace says 0x8000000300000000 "
+                    + "(TDX_INTERRUPTED_RESUMABLE)");
+        }
+
+        Result all = tdxemu("replay", "--keep-going", trace.toString());
+        assertEquals(1, all.status(), all.err());
+        assertEquals(String.join("\n", divergences) + "\n" + trace
+                + ": 3 of 1033 SEAMCALLs differed when replayed against module 1.5\n", all.out());
+
+        Result first = tdxemu("replay", trace.toString());
+        assertEquals(1, first.status(), first.err());
+        assertEquals(divergences.get(0) + "\n", first.out());
     }
 }

@@ -41,7 +41,11 @@ class TraceTest {
     }
 
     private static TraceReplayer.Result replay(String trace, Optional<ModuleVersion> version) {
-        return TraceReplayer.replay(new BufferedReader(new StringReader(trace)), version);
+        return TraceReplayer.replay(new BufferedReader(new StringReader(trace)), version, false);
+    }
+
+    private static List<String> divergences(TraceReplayer.Result result) {
+        return result.divergences().stream().map(d -> d.describe(result.module())).toList();
     }
 
     @Test
@@ -54,7 +58,8 @@ class TraceTest {
                 + "\"status\":\"0x0\",\"out\":{}}", lines.get(1));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"type\":\"write\",\"pa\":")), "host writes are recorded");
         TraceReplayer.Result result = replay(trace, Optional.empty());
-        assertEquals(Optional.empty(), result.mismatch());
+        assertEquals(List.of(), divergences(result));
+        assertEquals(ModuleVersion.V1_5, result.module());
         long seamcalls = lines.stream().filter(l -> l.contains("\"type\":\"seamcall\"")).count();
         assertEquals(seamcalls, result.calls());
         assertEquals("{\"type\":\"end\",\"seamcalls\":" + seamcalls + "}", lines.get(lines.size() - 1));
@@ -82,9 +87,10 @@ class TraceTest {
     @Test
     void aDifferentModuleIsCaughtAtTheFirstCallThatDiffers() {
         TraceReplayer.Result result = replay(record(ScenarioReader.parse(SMALL)), Optional.of(ModuleVersion.V1_0));
-        assertEquals(Optional.of("call 6 (line 7), TDH.SYS.RD on CPU 0: status 0xc000050500000000 (TDX_SYS_NOT_READY), "
-                + "the trace says 0x0 (TDX_SUCCESS); rdx 0xa00000300000008, the trace says 0x9000000100000000; "
-                + "r8 0x0, the trace says 0x1f0ebf"), result.mismatch());
+        assertEquals(List.of("call 6 (line 7), TDH.SYS.RD on CPU 0, replayed against module 1.0: status 0xc000050500000000 "
+                + "(TDX_SYS_NOT_READY), the trace says 0x0 (TDX_SUCCESS); rdx 0xa00000300000008, the trace says "
+                + "0x9000000100000000; r8 0x0, the trace says 0x1f0ebf"), divergences(result));
+        assertEquals(ModuleVersion.V1_0, result.module());
     }
 
     @Test
@@ -98,7 +104,7 @@ class TraceTest {
                 {"type":"end","seamcalls":5}
                 """;
         TraceReplayer.Result result = replay(trace, Optional.empty());
-        assertEquals(Optional.empty(), result.mismatch());
+        assertEquals(List.of(), divergences(result));
         assertEquals(5, result.calls());
     }
 
@@ -157,18 +163,24 @@ class TraceTest {
                 malformed(ONE_CPU + "{\"type\":\"end\",\"seamcalls\":3}\n"));
         assertEquals("line 4: seamcalls: missing", malformed(ONE_CPU + "{\"type\":\"end\"}\n"));
         assertEquals("line 6: nothing may follow the end record (line 4)", malformed(ONE_CPU
-                + "{\"type\":\"end\",\"seamcalls\":2}\n\n{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
+                + "{\"type\":\"end\",\"seamcalls\":2}\n\n" + labelled("TDH.SYS.INIT", "0x21")));
     }
 
     @Test
     void aLeafNameThatDisagreesWithRaxIsBadInput() {
         String end = "{\"type\":\"end\",\"seamcalls\":3}\n";
-        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT", malformed(ONE_CPU
-                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFIG\",\"rax\":\"0x21\",\"status\":\"0x0\"}\n" + end));
-        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x99 names no leaf tdxemu knows", malformed(ONE_CPU
-                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFIG\",\"rax\":\"0x99\",\"status\":\"0x0\"}\n" + end));
-        assertEquals("line 4: leaf \"TDH.SYS.CONFG\" but rax 0x2d is TDH.SYS.CONFIG", malformed(ONE_CPU
-                + "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"TDH.SYS.CONFG\",\"rax\":\"0x2d\",\"status\":\"0x0\"}\n" + end));
+        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
+                malformed(ONE_CPU + labelled("TDH.SYS.CONFIG", "0x21") + end));
+        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x99 names no leaf tdxemu knows",
+                malformed(ONE_CPU + labelled("TDH.SYS.CONFIG", "0x99") + end));
+        assertEquals("line 4: leaf \"TDH.SYS.CONFG\" but rax 0x2d is TDH.SYS.CONFIG",
+                malformed(ONE_CPU + labelled("TDH.SYS.CONFG", "0x2d") + end));
+    }
+
+    /** A seamcall record on CPU 0 with this leaf name and rax. */
+    private static String labelled(String leaf, String rax) {
+        return "{\"type\":\"seamcall\",\"cpu\":0,\"leaf\":\"" + leaf + "\",\"rax\":\"" + rax
+                + "\",\"status\":\"0x0\"}\n";
     }
 
     @Test
@@ -181,6 +193,28 @@ class TraceTest {
                 {"type":"end","seamcalls":6}
                 """;
         assertEquals(6, replay(trace, Optional.empty()).calls());
+    }
+
+    @Test
+    void keepGoingIssuesEveryCallAndListsEachThatDiffers() {
+        String trace = """
+                {"type":"platform","platform":{"packages":1,"cpusPerPackage":1,"cmrs":[["0x100000","0x80000000"]]}}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"TDX_SYS_INIT_NOT_PENDING"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.INIT","rax":"0x21","status":"TDX_SYS_INIT_NOT_PENDING"}
+                {"type":"seamcall","cpu":0,"leaf":"TDH.SYS.LP.INIT","rax":"0x23","status":"0x0"}
+                {"type":"end","seamcalls":4}
+                """;
+        TraceReplayer.Result all = TraceReplayer.replay(new BufferedReader(new StringReader(trace)), Optional.empty(),
+                true);
+        assertEquals(4, all.calls());
+        assertEquals(List.of("call 1 (line 2), TDH.SYS.INIT on CPU 0, replayed against module 1.5: status 0x0 "
+                        + "(TDX_SUCCESS), the trace says 0xc000050000000000 (TDX_SYS_INIT_NOT_PENDING)",
+                "call 4 (line 5), TDH.SYS.LP.INIT on CPU 0, replayed against module 1.5: status 0xc000050300000000 "
+                        + "(TDX_SYS_LP_INIT_DONE), the trace says 0x0 (TDX_SUCCESS)"), divergences(all));
+        TraceReplayer.Result first = replay(trace, Optional.empty());
+        assertEquals(4, first.calls());
+        assertEquals(divergences(all).subList(0, 1), divergences(first));
     }
 
     private static String malformed(String trace) {
