@@ -17,10 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Replays a trace on a fresh platform and reports "
-        + "the first call whose status or listed outputs differ."},
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
+        description = {"Replays a trace on a fresh platform and reports "
+        + "the first call whose status or listed outputs differ (with --keep-going, every such call and a count).",
+        "A trace ends with {\"type\":\"end\",\"seamcalls\":N}; one without it was cut short and is bad input. A trace "
+                + "compressed with gzip (.jsonl.gz) is read as it is."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:every call matched", "1:a call differed", "2:bad input"})
+        exitCodeList = {"0:every call matched", "1:a call differed",
+                "2:bad input: a malformed or cut-short trace, or an option, named in one line on standard error"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +37,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "replay against this module: 1.0 or 1.5 (default: the trace's)")
     ModuleVersion moduleVersion;
 
+    @Option(names = "--keep-going", description = "issue every call and list each that differs, then count them")
+    boolean keepGoing;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -40,18 +47,22 @@ final class ReplayCommand implements Callable<Integer> {
         TraceReplayer.Result result;
         BufferedReader reader = UserFile.lines(path);
         try (reader) {
-            result = TraceReplayer.replay(reader, Optional.ofNullable(moduleVersion));
+            result = TraceReplayer.replay(reader, Optional.ofNullable(moduleVersion), keepGoing);
         } catch (ScenarioException e) {
             throw e.inFile(path.toString());
         } catch (IOException e) {
             throw new ScenarioException(path + ": " + UserFile.reason(e));
         }
+        String calls = TextReports.count(result.calls(), "SEAMCALL");
+        String against = "replayed against module " + result.module().label();
         if (result.matched()) {
-            out.println(path + ": " + TextReports.count(result.calls(), "SEAMCALL")
-                    + " replayed, every status and listed output matched");
+            out.println(path + ": " + calls + " " + against + ", every status and listed output matched");
             return Tdxemu.OK;
         }
-        out.println(path + ": " + result.mismatch().orElseThrow());
+        result.divergences().forEach(d -> out.println(path + ": " + d.describe(result.module())));
+        if (keepGoing) {
+            out.println(path + ": " + result.divergences().size() + " of " + calls + " differed when " + against);
+        }
         return Tdxemu.EXPECTATION_FAILED;
     }
 }

@@ -114,8 +114,10 @@ final class RunCommand implements Callable<Integer> {
 
     private static RunReport traced(Scenario scenario, Path trace) {
         try (BufferedWriter writer = OutputFiles.writer(trace, "--trace")) {
-            return ScenarioRunner.run(scenario, Instruments.traced(new TraceRecorder(writer, scenario.platformJson(),
-                    scenario.moduleJson())));
+            TraceRecorder recorder = new TraceRecorder(writer, scenario.platformJson(), scenario.moduleJson());
+            RunReport report = ScenarioRunner.run(scenario, Instruments.traced(recorder));
+            recorder.end();
+            return report;
         } catch (IOException e) {
             throw OutputFiles.cannotWrite("--trace", trace, e);
         } catch (UncheckedIOException e) {

@@ -20,11 +20,15 @@ public sealed interface TraceRecord {
      * @param in  every input register but RAX; an absent one was 0
      * @param out the registers to compare after the call
      */
-    record Call(int line, int cpu, String leaf, long rax, Map<Gpr, Long> in, long status, Map<Gpr, Long> out)
+    record Call(int line, int cpu, long rax, Map<Gpr, Long> in, long status, Map<Gpr, Long> out)
             implements TraceRecord {
         public Call {
             in = Map.copyOf(in);
             out = Map.copyOf(out);
         }
+    }
+
+    /** The last record: how many SEAMCALL records came before it, so that a cut trace cannot pass as whole. */
+    record End(int line, long seamcalls) implements TraceRecord {
     }
 }

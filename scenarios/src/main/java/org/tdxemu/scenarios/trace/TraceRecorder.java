@@ -17,7 +17,8 @@ import org.tdxemu.seamcall.register.RegisterFile;
 /**
  * Records a run as JSON Lines (DESIGN.md, "Trace format"): the platform and module objects first,
  * then, in the order they happen, every host write the module may read and every SEAMCALL the
- * module answered, with its registers in and the registers it changed.
+ * module answered, with its registers in and the registers it changed; {@link #end()} closes it with
+ * the count of SEAMCALLs, so that a trace cut short cannot pass for a whole one.
  *
  * <p>Host writes are recorded through {@link #memory(PhysicalMemory)} and merged while they
  * continue one another (a TDMR_INFO written field by field is one record). A fresh platform's
@@ -35,6 +36,7 @@ public final class TraceRecorder {
     private final Writer out;
     private long pendingPa;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private long seamcalls;
 
     public TraceRecorder(Writer out, ObjectNode platform, ObjectNode module) {
         this.out = out;
@@ -73,6 +75,7 @@ public final class TraceRecorder {
             call.put("status", hex(status));
             call.set("out", outputs);
             line(call);
+            seamcalls++;
             return status;
         };
     }
@@ -103,6 +106,15 @@ public final class TraceRecorder {
         write.put("hex", HEX.formatHex(pending.toByteArray()));
         pending.reset();
         line(write);
+    }
+
+    /** Ends the trace: the host write being merged, then the end record. Nothing may be recorded after it. */
+    public void end() {
+        flushWrite();
+        ObjectNode end = JSON.createObjectNode();
+        end.put("type", "end");
+        end.put("seamcalls", seamcalls);
+        line(end);
     }
 
     private void line(ObjectNode node) {

@@ -8,20 +8,56 @@ import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.run.Machine;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.ScenarioException;
+import org.tdxemu.seamcall.leaf.Leaf;
+import org.tdxemu.seamcall.leaf.LeafSelector;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.DecodedStatus;
 
 /**
- * Replays a trace on a fresh platform: applies the host writes, issues the SEAMCALLs in order on
- * their CPUs, and stops at the first call whose status or listed output registers differ.
+ * Replays a trace on a fresh platform: applies the host writes and issues the SEAMCALLs in order
+ * on their CPUs, comparing each call's status and listed output registers with the trace's. The
+ * whole trace is always read, so a malformed or cut one is bad input even after a divergence.
  */
 public final class TraceReplayer {
 
-    /** How a replay ended: every call matched, or the first one that did not. */
-    public record Result(long calls, Optional<String> mismatch) {
+    /**
+     * How a replay went.
+     *
+     * @param module      the personality the calls were issued to
+     * @param calls       the SEAMCALL records in the trace
+     * @param divergences the calls that differed, in order: only the first unless every call was issued
+     */
+    public record Result(ModuleVersion module, long calls, List<Divergence> divergences) {
+        public Result {
+            divergences = List.copyOf(divergences);
+        }
+
         public boolean matched() {
-            return mismatch.isEmpty();
+            return divergences.isEmpty();
+        }
+    }
+
+    /**
+     * One call whose answer differed from the trace's.
+     *
+     * @param call        its number among the trace's SEAMCALLs, from 1
+     * @param line        its line in the trace
+     * @param leaf        the leaf its rax chooses, or {@code RAX 0x…} when tdxemu knows none
+     * @param differences each register or status that differed, in words
+     */
+    public record Divergence(long call, int line, String leaf, int cpu, List<String> differences) {
+        public Divergence {
+            differences = List.copyOf(differences);
+        }
+
+        /**
+         * e.g. {@code call 6 (line 7), TDH.SYS.RD on CPU 0, replayed against module 1.0: status 0x…
+         * (TDX_SYS_NOT_READY), the trace says 0x0 (TDX_SUCCESS)}.
+         */
+        public String describe(ModuleVersion module) {
+            return String.format("call %d (line %d), %s on CPU %d, replayed against module %s: %s", call, line, leaf,
+                    cpu, module.label(), String.join("; ", differences));
         }
     }
 
@@ -30,12 +66,14 @@ public final class TraceReplayer {
 
     /**
      * @param moduleVersion a personality to play instead of the trace's, or empty
-     * @throws ScenarioException when the trace is malformed
+     * @param keepGoing     issue every call and report each that differs, instead of stopping at the first
+     * @throws ScenarioException when the trace is malformed or cut short
      */
-    public static Result replay(BufferedReader trace, Optional<ModuleVersion> moduleVersion) {
+    public static Result replay(BufferedReader trace, Optional<ModuleVersion> moduleVersion, boolean keepGoing) {
         TraceReader reader = new TraceReader(trace);
         TraceRecord.PlatformLine first = (TraceRecord.PlatformLine) reader.next();
         ModuleSpec module = moduleVersion.map(first.module()::withVersion).orElse(first.module());
+        List<Divergence> divergences = new ArrayList<>();
         try (Machine machine = new Machine(first.platform(), module.settings())) {
             long calls = 0;
             while (reader.hasNext()) {
@@ -48,19 +86,16 @@ public final class TraceReplayer {
                     machine.memory().write(write.pa(), write.bytes());
                 } else if (record instanceof TraceRecord.Call call) {
                     calls++;
-                    Optional<String> mismatch = issue(machine, call, calls);
-                    if (mismatch.isPresent()) {
-                        return new Result(calls, mismatch);
+                    if (keepGoing || divergences.isEmpty()) {
+                        issue(machine, call, calls).ifPresent(divergences::add);
                     }
-                } else {
-                    throw new ScenarioException("line " + record.line() + ": a trace has one platform line, the first");
                 }
             }
-            return new Result(calls, Optional.empty());
+            return new Result(module.version(), calls, divergences);
         }
     }
 
-    private static Optional<String> issue(Machine machine, TraceRecord.Call call, long number) {
+    private static Optional<Divergence> issue(Machine machine, TraceRecord.Call call, long number) {
         RegisterFile registers = new RegisterFile();
         call.in().forEach(registers::set);
         registers.set(Gpr.RAX, call.rax());
@@ -80,8 +115,8 @@ public final class TraceReplayer {
         if (differences.isEmpty()) {
             return Optional.empty();
         }
-        String leaf = call.leaf().isEmpty() ? String.format("RAX 0x%x", call.rax()) : call.leaf();
-        return Optional.of(String.format("call %d (line %d), %s on CPU %d: %s", number, call.line(), leaf, call.cpu(),
-                String.join("; ", differences)));
+        String leaf = LeafSelector.decode(call.rax()).leaf().map(Leaf::architecturalName)
+                .orElse(String.format("RAX 0x%x", call.rax()));
+        return Optional.of(new Divergence(number, call.line(), leaf, call.cpu(), differences));
     }
 }

@@ -255,7 +255,8 @@ class TdxemuCommandLineTest {
         assertEquals(0, tdxemu("run", "--trace", trace.toString(), small.toString()).status());
         Result replay = tdxemu("replay", trace.toString());
         assertEquals(0, replay.status(), replay.err());
-        assertEquals(trace + ": 2122 SEAMCALLs replayed, every status and listed output matched\n", replay.out());
+        assertEquals(trace + ": 2122 SEAMCALLs replayed against module 1.5, every status and listed output matched\n",
+                replay.out());
 
         List<String> lines = new ArrayList<>(Files.readAllLines(trace));
         int config = 0;
@@ -267,8 +268,8 @@ class TdxemuCommandLineTest {
         Files.write(tampered, lines);
         Result differs = tdxemu("replay", tampered.toString());
         assertEquals(1, differs.status());
-        assertEquals(tampered + ": call 73 (line " + (config + 1) + "), TDH.SYS.CONFIG on CPU 0: status 0x0 (TDX_SUCCESS), "
-                + "the trace says 0xc0000a0200000000 (TDX_TDMR_OUTSIDE_CMRS, TDMR 0)\n", differs.out());
+        assertEquals(tampered + ": call 73 (line " + (config + 1) + "), TDH.SYS.CONFIG on CPU 0, replayed against "
+                + "module 1.5: status 0x0 (TDX_SUCCESS), the trace says 0xc0000a0200000000 (TDX_TDMR_OUTSIDE_CMRS, TDMR 0)\n", differs.out());
 
         Path broken = file("broken.jsonl", "{\"type\":\"platform\"}\n");
         Result bad = tdxemu("replay", broken.toString());
