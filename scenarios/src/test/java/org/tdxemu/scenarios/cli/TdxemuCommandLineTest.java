@@ -1,6 +1,7 @@
 package org.tdxemu.scenarios.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdxemu.scenarios.Library;
+import picocli.CommandLine;
 
 /** The command line of DESIGN.md: its commands, its output and its exit statuses. */
 class TdxemuCommandLineTest {
@@ -227,6 +231,63 @@ class TdxemuCommandLineTest {
         assertEquals("0x8000020200000000", first.get("value").asText());
         assertEquals(1, first.get("errno").get("EFAULT").asInt());
         assertEquals(2, tdxemu("faults", dir.resolve("none.json").toString()).status());
+    }
+
+    /** {@code tdxemu faults ARGS} with standard error a terminal or not, as the test says. */
+    private static Result faults(boolean stderrIsTerminal, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new FaultsCommand(() -> stderrIsTerminal));
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        int status = command.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** SEAMCALLs done in each frame drawn, after checking the frames are all the bar drew, each with the time left. */
+    private static List<Long> frames(String drawn, long total) {
+        assertTrue(drawn.startsWith("\r") && drawn.endsWith("\n") && drawn.indexOf('\n') == drawn.length() - 1, drawn);
+        Pattern frame = Pattern.compile("small-v7 +\\d+% \\[[=> ]*\\] +(\\d+)/" + total
+                + " SEAMCALLs \\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\) ?");
+        List<Long> done = new ArrayList<>();
+        for (String drawnFrame : drawn.substring(1, drawn.length() - 1).split("\r")) {
+            Matcher m = frame.matcher(drawnFrame);
+            assertTrue(m.matches(), "a frame: \"" + drawnFrame + "\"");
+            done.add(Long.parseLong(m.group(1)));
+        }
+        return done;
+    }
+
+    @Test
+    void faultsDrawsItsProgressOnStandardErrorOnlyWhenItIsATerminal() {
+        Result plain = faults(false, "--threads", "2", "small-v7");
+        assertEquals(0, plain.status());
+        assertEquals("", plain.err(), "nothing drawn when standard error is no terminal");
+        Result drawn = faults(true, "--threads", "2", "small-v7");
+        assertEquals(0, drawn.status());
+        assertEquals(plain.out(), drawn.out(), "standard output holds the table alone");
+        List<Long> done = frames(drawn.err(), 19350);
+        for (int i = 1; i < done.size(); i++) {
+            assertTrue(done.get(i) >= done.get(i - 1), "frame " + i + " went back: " + done);
+        }
+        assertEquals(19350L, done.get(done.size() - 1));
+        Result json = faults(true, "--json", "small-v7");
+        assertEquals(faults(false, "--json", "small-v7").out(), json.out(), "standard output holds the JSON alone");
+        assertEquals(19350L, frames(json.err(), 19350).get(frames(json.err(), 19350).size() - 1));
+    }
+
+    @Test
+    void stderrIsATerminalWhenItsDescriptorLeadsToOne() throws IOException {
+        for (String terminal : List.of("/dev/pts/3", "/dev/tty1", "/dev/ttyS0", "/dev/tty")) {
+            assertTrue(FaultsCommand.leadsToTerminal(Files.createSymbolicLink(dir.resolve("fd" + terminal.hashCode()),
+                    Path.of(terminal))), terminal);
+        }
+        for (String other : List.of("pipe:[40981]", "/dev/null", "/tmp/err.txt", "socket:[7]", "/dev/pts/ptmx")) {
+            assertFalse(FaultsCommand.leadsToTerminal(Files.createSymbolicLink(dir.resolve("fd" + other.hashCode()),
+                    Path.of(other))), other);
+        }
+        assertFalse(FaultsCommand.leadsToTerminal(file("not-a-link", "")), "no link, no terminal");
+        assertFalse(FaultsCommand.leadsToTerminal(dir.resolve("missing")));
     }
 
     private static List<String> columns(String line) {
