@@ -155,7 +155,7 @@ public final class FaultCampaign {
             }));
         } catch (RuntimeException | Error e) {
             violations.add("exception: " + e);
-            return new CampaignResult.Run(site, status, Optional.empty(), violations);
+            return new CampaignResult.Run(site, status, CampaignResult.Run.THREW, violations);
         }
         Optional<Errno> expected = KernelMapping.errno(profile, site.leaf(), status);
         boolean retried = expected.isEmpty();
@@ -186,6 +186,7 @@ public final class FaultCampaign {
             violations.add(buffersLeft + " off-heap buffers still allocated after the machine was closed");
         }
         violations.addAll(shadow[0].inconsistencies(report.module()));
-        return new CampaignResult.Run(site, status, report.errno(), violations);
+        return new CampaignResult.Run(site, status, report.errno().map(Enum::name).orElse(CampaignResult.Run.INITIALIZED),
+                violations);
     }
 }

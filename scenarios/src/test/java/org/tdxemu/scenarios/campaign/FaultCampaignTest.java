@@ -33,7 +33,7 @@ class FaultCampaignTest {
     private static Map<String, Integer> cell(CampaignResult result, Leaf leaf, long status) {
         return result.matrix().stream().filter(c -> c.leaf() == leaf && c.status() == status).findFirst()
                 .orElseThrow(() -> new AssertionError("no cell " + leaf + " × 0x" + Long.toHexString(status)))
-                .errnos();
+                .kernelReturned();
     }
 
     private static void assertNoViolations(CampaignResult result) {
@@ -49,8 +49,8 @@ class FaultCampaignTest {
         // INIT, 4 LP.INITs, 69 RDs, CONFIG, 2 KEY.CONFIGs, the first and last TDMR.INIT of 2 TDMRs.
         assertEquals(1 + 4 + 69 + 1 + 2 + 4, result.sites().size());
         assertEquals(Map.of("EIO", 1), cell(result, Leaf.TDH_SYS_CONFIG, Statuses.tdmr(StatusCode.TDX_TDMR_OUTSIDE_CMRS, 0)));
-        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY), "one RND_NO_ENTROPY is retried away");
-        assertEquals(Map.of("none", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY));
+        assertEquals(Map.of("initialized", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY), "one RND_NO_ENTROPY is retried away");
+        assertEquals(Map.of("initialized", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY));
         assertEquals(Map.of("EIO", 69), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
         assertEquals(Map.of("ENODEV", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
         assertEquals(Map.of("EOPNOTSUPP", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, GP));
@@ -82,7 +82,7 @@ class FaultCampaignTest {
         assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG,
                 StatusCode.TDX_KEY_GENERATION_FAILED.value()));
         assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
-        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY));
+        assertEquals(Map.of("initialized", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY));
     }
 
     @Test

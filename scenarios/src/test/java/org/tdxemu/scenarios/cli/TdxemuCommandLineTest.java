@@ -218,10 +218,31 @@ class TdxemuCommandLineTest {
     void faultsPrintsTheMatrixAndExitsZeroWithoutViolations() throws IOException {
         Result text = tdxemu("faults", "--threads", "2", "small-v7");
         assertEquals(0, text.status(), text.err());
-        assertEquals("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations", text.lines().get(0));
-        assertEquals(List.of("LEAF", "STATUS", "CALLS", "KERNEL RETURNED", "VIOLATIONS"), columns(text.lines().get(2)));
-        assertTrue(text.lines().stream().map(TdxemuCommandLineTest::columns)
-                .anyMatch(List.of("TDH.SYS.LP.INIT", "TDX_SEAMCALL_VMFAILINVALID", "4", "EFAULT", "0")::equals), text.out());
+        assertEquals(List.of("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations",
+                "",
+                "LEAF                STATUS                                                     CALLS  KERNEL RETURNED  "
+                        + "VIOLATIONS",
+                "TDH.SYS.INIT        TDX_SYS_BUSY                                                   1  EFAULT           "
+                        + "         0",
+                "TDH.SYS.INIT        TDX_OPERAND_INVALID, operand 0x1 (RCX)                         1  EFAULT           "
+                        + "         0"), text.lines().subList(0, 5));
+        assertEquals(List.of("", "CALLS: how many calls of that leaf the campaign answered with that status, one run each"),
+                text.lines().subList(text.lines().size() - 2, text.lines().size()));
+        assertEquals(List.of("TDH.SYS.INIT        TDX_OPERAND_INVALID, operand 0x0 (RAX)                         1  EFAULT "
+                        + "                   0",
+                "TDH.SYS.INFO        TDX_OPERAND_INVALID, operand 0x9 (R9)                          1  EFAULT           "
+                        + "         0",
+                "TDH.SYS.KEY.CONFIG  TDX_OPERAND_INVALID, operand 0x0 (RAX)                         2  EFAULT           "
+                        + "         0"),
+                List.of(text.lines().get(22), text.lines().get(45), text.lines().get(74)));
+        assertTrue(text.lines().stream().filter(l -> l.contains("TDX_OPERAND_INVALID"))
+                .allMatch(l -> l.matches(".*TDX_OPERAND_INVALID, operand 0x\\p{XDigit}+ \\((RAX|RCX|RDX|R8|R9)\\) .*")),
+                text.out());
+        assertEquals(List.of("TDH.SYS.LP.INIT", "TDX_SEAMCALL_VMFAILINVALID", "4", "EFAULT", "0"),
+                columns(text.lines().get(38)));
+        assertTrue(tdxemu("faults", "small-two-socket").lines().stream().map(TdxemuCommandLineTest::columns)
+                .anyMatch(List.of("TDH.SYS.LP.INIT", "TDX_RND_NO_ENTROPY", "4", "initialized", "0")::equals),
+                "mainline retries one TDX_RND_NO_ENTROPY away and initializes");
         JsonNode json = JSON.readTree(tdxemu("faults", "--json", "small-v7").out());
         assertEquals(164, json.get("runs").asInt());
         assertEquals(0, json.get("violations").asInt());
