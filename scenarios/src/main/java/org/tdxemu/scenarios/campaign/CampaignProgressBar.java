@@ -10,7 +10,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A fault campaign's progress drawn on one line of {@code terminal}, redrawn in place:
  *
- * <pre>two-socket-2t  42% [===      ]  7859819/18388954 SEAMCALLs (0:00:02 / 0:00:02)</pre>
+ * <pre>faults  42% [======          ]  7859819/18388954 SEAMCALLs (0:00:02 / 0:00:02)</pre>
  *
  * the SEAMCALLs of work done out of the campaign's estimate, then the time spent and the time left.
  * The bar only adds up what the runs report, so it never goes back, however they finish.
@@ -24,26 +24,30 @@ public final class CampaignProgressBar implements CampaignProgress {
      */
     static final int WIDTH = 79;
 
+    /**
+     * The name before the bar: the command's, not the scenario's, which can be long enough to push
+     * the time left off the end of the frame.
+     */
+    private static final String NAME = "faults";
+
     private static final Duration REDRAW_EVERY = Duration.ofMillis(200);
 
     private final PrintWriter terminal;
-    private final String scenario;
     private final Duration redrawEvery;
     private ProgressBar bar;
 
-    public CampaignProgressBar(PrintWriter terminal, String scenario) {
-        this(terminal, scenario, REDRAW_EVERY);
+    public CampaignProgressBar(PrintWriter terminal) {
+        this(terminal, REDRAW_EVERY);
     }
 
-    CampaignProgressBar(PrintWriter terminal, String scenario, Duration redrawEvery) {
+    CampaignProgressBar(PrintWriter terminal, Duration redrawEvery) {
         this.terminal = terminal;
-        this.scenario = scenario;
         this.redrawEvery = redrawEvery;
     }
 
     @Override
     public void started(long seamcalls) {
-        bar = new ProgressBarBuilder().setTaskName(scenario).setInitialMax(seamcalls).setUnit(" SEAMCALLs", 1)
+        bar = new ProgressBarBuilder().setTaskName(NAME).setInitialMax(seamcalls).setUnit(" SEAMCALLs", 1)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(Math.toIntExact(redrawEvery.toMillis()))
                 .setConsumer(new DelegatingProgressBarConsumer(this::draw, WIDTH)).build();
     }

@@ -78,7 +78,7 @@ final class FaultsCommand implements Callable<Integer> {
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
         CampaignResult result;
         try (CampaignProgress progress = stderrIsTerminal.getAsBoolean()
-                ? new CampaignProgressBar(err, scenario.name()) : CampaignProgress.SILENT) {
+                ? new CampaignProgressBar(err) : CampaignProgress.SILENT) {
             result = new FaultCampaign(scenario, everyCall).run(
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads, progress);
         }

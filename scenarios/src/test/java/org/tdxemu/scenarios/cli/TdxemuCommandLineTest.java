@@ -268,7 +268,7 @@ class TdxemuCommandLineTest {
     /** SEAMCALLs done in each frame drawn, after checking the frames are all the bar drew, each with the time left. */
     private static List<Long> frames(String drawn, long total) {
         assertTrue(drawn.startsWith("\r") && drawn.endsWith("\n") && drawn.indexOf('\n') == drawn.length() - 1, drawn);
-        Pattern frame = Pattern.compile("small-v7 +\\d+% \\[[=> ]*\\] +(\\d+)/" + total
+        Pattern frame = Pattern.compile("faults +\\d+% \\[[=> ]*\\] +(\\d+)/" + total
                 + " SEAMCALLs \\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\) ?");
         List<Long> done = new ArrayList<>();
         for (String drawnFrame : drawn.substring(1, drawn.length() - 1).split("\r")) {
