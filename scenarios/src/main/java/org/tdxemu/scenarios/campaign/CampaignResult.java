@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import org.tdxemu.kernel.Errno;
 import org.tdxemu.seamcall.leaf.Leaf;
 
 /**
@@ -22,15 +20,28 @@ public record CampaignResult(String scenario, List<CallSite> sites, List<Run> ru
         runs = List.copyOf(runs);
     }
 
-    /** One faulted run: where, which status, what the kernel returned, and every violation found. */
-    public record Run(CallSite site, long status, Optional<Errno> errno, List<String> violations) {
+    /**
+     * One faulted run: where, which status, what the kernel's initialization returned ({@link
+     * #INITIALIZED}, the name of its errno, or {@link #THREW}), and every violation found.
+     */
+    public record Run(CallSite site, long status, String kernelReturned, List<String> violations) {
+
+        /** The kernel's initialization returned success. */
+        public static final String INITIALIZED = "initialized";
+
+        /** It returned nothing: an exception escaped, which the run's violations name. */
+        public static final String THREW = "exception";
+
         public Run {
             violations = List.copyOf(violations);
         }
     }
 
-    /** One cell of the matrix: a leaf answered one status, at every call of that leaf that was faulted. */
-    public record Cell(Leaf leaf, long status, int runs, Map<String, Integer> errnos, int violations) {
+    /**
+     * One cell of the matrix: a leaf answered one status, at every call of that leaf that was
+     * faulted, one run each; {@code kernelReturned} counts the runs by what the kernel returned.
+     */
+    public record Cell(Leaf leaf, long status, int runs, Map<String, Integer> kernelReturned, int violations) {
     }
 
     public int violationCount() {
@@ -46,13 +57,13 @@ public record CampaignResult(String scenario, List<CallSite> sites, List<Run> ru
         }
         List<Cell> cells = new ArrayList<>();
         byLeaf.forEach((leaf, byStatus) -> byStatus.forEach((status, list) -> {
-            Map<String, Integer> errnos = new TreeMap<>();
+            Map<String, Integer> kernelReturned = new TreeMap<>();
             int violations = 0;
             for (Run run : list) {
-                errnos.merge(run.errno().map(Enum::name).orElse("none"), 1, Integer::sum);
+                kernelReturned.merge(run.kernelReturned(), 1, Integer::sum);
                 violations += run.violations().size();
             }
-            cells.add(new Cell(leaf, status, list.size(), errnos, violations));
+            cells.add(new Cell(leaf, status, list.size(), kernelReturned, violations));
         }));
         return cells;
     }

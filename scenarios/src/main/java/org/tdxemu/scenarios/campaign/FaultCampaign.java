@@ -11,8 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.scenarios.run.Instruments;
@@ -54,32 +52,28 @@ public final class FaultCampaign {
         this.everyCall = everyCall;
     }
 
-    /** Runs the campaign on {@code threads} threads, telling {@code progress} how many runs are done. */
-    public CampaignResult run(int threads, IntConsumer total, IntConsumer progress) {
+    /** Runs the campaign on {@code threads} threads, telling {@code progress} the work of every run. */
+    public CampaignResult run(int threads, CampaignProgress progress) {
         RunReport clean = ScenarioRunner.run(scenario);
-        List<CallSite> sites = sites(issuedCalls());
-        List<CallSite> runSites = new ArrayList<>();
-        List<Long> runStatuses = new ArrayList<>();
+        List<Issued> calls = issuedCalls();
+        List<CallSite> sites = sites(calls);
+        List<Planned> planned = new ArrayList<>();
         for (CallSite site : sites) {
             for (long status : LeafStatuses.of(site.leaf())) {
-                runSites.add(site);
-                runStatuses.add(status);
+                planned.add(new Planned(site, status, seamcalls(site, status, calls.size())));
             }
         }
-        total.accept(runSites.size());
+        progress.started(planned.stream().mapToLong(Planned::seamcalls).sum());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         ThreadLocal<PooledByteBufAllocator> buffers = ThreadLocal.withInitial(
                 () -> new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false));
-        AtomicInteger done = new AtomicInteger();
         try {
             List<Future<CampaignResult.Run>> futures = new ArrayList<>();
-            for (int i = 0; i < runSites.size(); i++) {
-                CallSite site = runSites.get(i);
-                long status = runStatuses.get(i);
+            for (Planned run : planned) {
                 futures.add(pool.submit(() -> {
-                    CampaignResult.Run run = faulted(site, status, clean, buffers.get());
-                    progress.accept(done.incrementAndGet());
-                    return run;
+                    CampaignResult.Run done = faulted(run.site(), run.status(), clean, buffers.get());
+                    progress.ran(run.seamcalls());
+                    return done;
                 }));
             }
             List<CampaignResult.Run> runs = new ArrayList<>();
@@ -95,6 +89,20 @@ public final class FaultCampaign {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One run to make: {@code site} answered {@code status}, counted as {@code seamcalls} of work. */
+    private record Planned(CallSite site, long status, long seamcalls) {
+    }
+
+    /**
+     * About how many SEAMCALLs the run that answers {@code site} with {@code status} issues: the
+     * kernel gives up at the failed call, the {@code site.call()}-th, unless it retries through it
+     * (mainline's TDX_RND_NO_ENTROPY), when it issues every call of the clean run and one more.
+     */
+    private long seamcalls(CallSite site, long status, int cleanCalls) {
+        boolean retried = KernelMapping.errno(scenario.kernel().profile(), site.leaf(), status).isEmpty();
+        return retried ? cleanCalls + 1L : site.call();
     }
 
     /** One SEAMCALL as the clean run issued it. */
@@ -126,7 +134,7 @@ public final class FaultCampaign {
             boolean repeatsPrevious = call.sameCallAs(i > 0 ? calls.get(i - 1) : null);
             boolean repeatedNext = call.sameCallAs(i + 1 < calls.size() ? calls.get(i + 1) : null);
             if (everyCall || !repeatsPrevious || !repeatedNext) {
-                sites.add(new CallSite(call.leaf(), occurrence, call.cpu()));
+                sites.add(new CallSite(call.leaf(), occurrence, call.cpu(), i + 1));
             }
         }
         return sites;
@@ -147,7 +155,7 @@ public final class FaultCampaign {
             }));
         } catch (RuntimeException | Error e) {
             violations.add("exception: " + e);
-            return new CampaignResult.Run(site, status, Optional.empty(), violations);
+            return new CampaignResult.Run(site, status, CampaignResult.Run.THREW, violations);
         }
         Optional<Errno> expected = KernelMapping.errno(profile, site.leaf(), status);
         boolean retried = expected.isEmpty();
@@ -178,6 +186,7 @@ public final class FaultCampaign {
             violations.add(buffersLeft + " off-heap buffers still allocated after the machine was closed");
         }
         violations.addAll(shadow[0].inconsistencies(report.module()));
-        return new CampaignResult.Run(site, status, report.errno(), violations);
+        return new CampaignResult.Run(site, status, report.errno().map(Enum::name).orElse(CampaignResult.Run.INITIALIZED),
+                violations);
     }
 }

@@ -1,8 +1,14 @@
 package org.tdxemu.scenarios.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.tdxemu.scenarios.campaign.CampaignProgress;
+import org.tdxemu.scenarios.campaign.CampaignProgressBar;
 import org.tdxemu.scenarios.campaign.CampaignResult;
 import org.tdxemu.scenarios.campaign.FaultCampaign;
 import org.tdxemu.scenarios.output.CampaignReports;
@@ -17,13 +23,21 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "faults", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Fault campaign: runs the scenario cleanly, then once for every SEAMCALL "
         + "the kernel issued and every status its leaf can return, with that one call failed, and checks the kernel's "
-        + "errno and log, leaks, and the module's state after each run."},
+        + "errno and log, leaks, and the module's state after each run.",
+        "When standard error is a terminal, a progress bar there counts the campaign's work in SEAMCALLs and shows "
+                + "the time left; standard output holds the table (or the JSON) alone."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:no violation", "1:one or more violations", "2:bad input"})
 final class FaultsCommand implements Callable<Integer> {
 
     /** More runs at once than this only fight over memory; nobody has that many cores for one campaign. */
     static final int MAX_THREADS = 1024;
+
+    /** The system property the ./tdxemu launcher sets to true when standard error is a terminal ({@code [ -t 2 ]}). */
+    private static final String STDERR_IS_TERMINAL = "tdxemu.stderrIsTerminal";
+
+    /** The devices a terminal is: a pseudo-terminal, or a console or serial line. */
+    private static final Pattern TERMINAL_DEVICE = Pattern.compile("/dev/(pts/\\d+|tty\\w*)");
 
     @Spec
     CommandSpec spec;
@@ -43,6 +57,17 @@ final class FaultsCommand implements Callable<Integer> {
     @Mixin
     WhatIf whatIf;
 
+    private final BooleanSupplier stderrIsTerminal;
+
+    FaultsCommand() {
+        this(FaultsCommand::stderrIsTerminal);
+    }
+
+    /** A command that draws its progress bar when {@code stderrIsTerminal} says so, for tests. */
+    FaultsCommand(BooleanSupplier stderrIsTerminal) {
+        this.stderrIsTerminal = stderrIsTerminal;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -51,17 +76,11 @@ final class FaultsCommand implements Callable<Integer> {
             throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to " + MAX_THREADS);
         }
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
-        boolean terminal = System.console() != null && !json;
-        AtomicInteger total = new AtomicInteger();
-        CampaignResult result = new FaultCampaign(scenario, everyCall).run(
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads, total::set,
-                done -> {
-                    if (terminal) {
-                        progress(err, done, total.get());
-                    }
-                });
-        if (terminal) {
-            err.println();
+        CampaignResult result;
+        try (CampaignProgress progress = stderrIsTerminal.getAsBoolean()
+                ? new CampaignProgressBar(err) : CampaignProgress.SILENT) {
+            result = new FaultCampaign(scenario, everyCall).run(
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, progress);
         }
         if (json) {
             out.println(CampaignReports.json(result).toString());
@@ -71,10 +90,21 @@ final class FaultsCommand implements Callable<Integer> {
         return result.violationCount() == 0 ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
     }
 
-    private static synchronized void progress(PrintWriter err, int done, int total) {
-        int width = 40;
-        int filled = total == 0 ? width : done * width / total;
-        err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " runs");
-        err.flush();
+    /**
+     * What the launcher says; without its word (java -jar run by hand), whether file descriptor 2
+     * leads to a terminal device.
+     */
+    static boolean stderrIsTerminal() {
+        String launcherSays = System.getProperty(STDERR_IS_TERMINAL);
+        return launcherSays != null ? Boolean.parseBoolean(launcherSays) : leadsToTerminal(Path.of("/proc/self/fd/2"));
+    }
+
+    /** Whether {@code descriptor}, a link of /proc/PID/fd, links to a terminal device; false where there is no such link. */
+    static boolean leadsToTerminal(Path descriptor) {
+        try {
+            return TERMINAL_DEVICE.matcher(Files.readSymbolicLink(descriptor).toString()).matches();
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

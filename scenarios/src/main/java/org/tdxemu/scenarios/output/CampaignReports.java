@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.tdxemu.scenarios.campaign.CampaignResult;
 import org.tdxemu.scenarios.campaign.CallSite;
 import org.tdxemu.seamcall.status.DecodedStatus;
+import org.tdxemu.seamcall.status.Operand;
+import org.tdxemu.seamcall.status.StatusClass;
 
 /** The fault campaign's matrix, as a text table and as JSON. */
 public final class CampaignReports {
@@ -14,18 +17,30 @@ public final class CampaignReports {
     private CampaignReports() {
     }
 
+    /**
+     * A summary line, the table and the legend of its columns, then every violation:
+     *
+     * <pre>
+     * small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations
+     *
+     * LEAF          STATUS        CALLS  KERNEL RETURNED  VIOLATIONS
+     * TDH.SYS.INIT  TDX_SYS_BUSY      1  EFAULT                    0
+     * </pre>
+     */
     public static List<String> text(CampaignResult result) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%s: %d SEAMCALLs faulted, %d runs, %d violations", result.scenario(),
-                result.sites().size(), result.runs().size(), result.violationCount()));
+        lines.add(String.format("%s: %s faulted, %s, %s", result.scenario(), count(result.sites().size(), "SEAMCALL"),
+                count(result.runs().size(), "run"), count(result.violationCount(), "violation")));
         lines.add("");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"LEAF", "STATUS", "CALLS", "KERNEL RETURNED", "VIOLATIONS"});
+        boolean mixed = false;
         for (CampaignResult.Cell cell : result.matrix()) {
-            List<String> errnos = new ArrayList<>();
-            cell.errnos().forEach((errno, count) -> errnos.add(count == cell.runs() ? errno : errno + " ×" + count));
+            List<String> returned = new ArrayList<>();
+            cell.kernelReturned().forEach((what, runs) -> returned.add(runs == cell.runs() ? what : what + " ×" + runs));
+            mixed |= cell.kernelReturned().size() > 1;
             rows.add(new String[] {cell.leaf().architecturalName(), statusName(cell.status()), String.valueOf(cell.runs()),
-                    String.join(", ", errnos), String.valueOf(cell.violations())});
+                    String.join(", ", returned), String.valueOf(cell.violations())});
         }
         int[] widths = new int[5];
         for (String[] row : rows) {
@@ -36,6 +51,11 @@ public final class CampaignReports {
         for (String[] row : rows) {
             lines.add(String.format("%-" + widths[0] + "s  %-" + widths[1] + "s  %" + widths[2] + "s  %-" + widths[3]
                     + "s  %" + widths[4] + "s", (Object[]) row).stripTrailing());
+        }
+        lines.add("");
+        lines.add("CALLS: how many calls of that leaf the campaign answered with that status, one run each");
+        if (mixed) {
+            lines.add("KERNEL RETURNED: where the runs of a row disagree, ×N counts the runs that returned each");
         }
         List<String> violations = new ArrayList<>();
         for (CampaignResult.Run run : result.runs()) {
@@ -51,6 +71,11 @@ public final class CampaignReports {
         return lines;
     }
 
+    /** {@code 1 run}, {@code 2 runs}. */
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     public static ObjectNode json(CampaignResult result) {
         ObjectNode json = JsonReports.JSON.createObjectNode();
         json.put("scenario", result.scenario());
@@ -64,8 +89,8 @@ public final class CampaignReports {
             c.put("status", statusName(cell.status()));
             c.put("value", JsonReports.hex(cell.status()));
             c.put("calls", cell.runs());
-            ObjectNode errnos = c.putObject("errno");
-            cell.errnos().forEach(errnos::put);
+            ObjectNode returned = c.putObject("errno");
+            cell.kernelReturned().forEach(returned::put);
             c.put("violations", cell.violations());
         }
         ArrayNode details = json.putArray("violationDetails");
@@ -83,8 +108,17 @@ public final class CampaignReports {
         return json;
     }
 
-    /** The status's summary without the "not an error" remark, e.g. "TDX_OPERAND_INVALID, operand 0x1 (RCX)". */
+    /**
+     * The status's summary without the "not an error" remark, e.g. "TDX_OPERAND_INVALID, operand 0x1
+     * (RCX)". The summary leaves out operand 0, since most codes carry it without meaning RAX; but a
+     * status of the operand class is about an operand, and the dispatcher's TDX_OPERAND_INVALID + RAX
+     * would read, without it, like a row whose operand went missing.
+     */
     static String statusName(long status) {
-        return DecodedStatus.of(status).summary().replace(", not an error (bit 63 clear)", "");
+        DecodedStatus decoded = DecodedStatus.of(status);
+        String name = decoded.summary().replace(", not an error (bit 63 clear)", "");
+        boolean aboutRax = decoded.code().isPresent() && decoded.statusClass().equals(Optional.of(StatusClass.OPERAND))
+                && decoded.detailsL2() == Operand.RAX.id() && decoded.details().isEmpty();
+        return aboutRax ? name + String.format(", operand 0x%x (%s)", Operand.RAX.id(), Operand.RAX) : name;
     }
 }

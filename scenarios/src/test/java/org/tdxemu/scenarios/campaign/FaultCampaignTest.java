@@ -2,11 +2,14 @@ package org.tdxemu.scenarios.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.run.ScenarioRunner;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.status.StatusCode;
@@ -24,13 +27,13 @@ class FaultCampaignTest {
     private static final long UD = StatusCode.TDX_SEAMCALL_UD.value();
 
     private static CampaignResult campaign(String scenario) {
-        return new FaultCampaign(Library.load(scenario), false).run(2, total -> { }, done -> { });
+        return new FaultCampaign(Library.load(scenario), false).run(2, CampaignProgress.SILENT);
     }
 
     private static Map<String, Integer> cell(CampaignResult result, Leaf leaf, long status) {
         return result.matrix().stream().filter(c -> c.leaf() == leaf && c.status() == status).findFirst()
                 .orElseThrow(() -> new AssertionError("no cell " + leaf + " × 0x" + Long.toHexString(status)))
-                .errnos();
+                .kernelReturned();
     }
 
     private static void assertNoViolations(CampaignResult result) {
@@ -46,8 +49,8 @@ class FaultCampaignTest {
         // INIT, 4 LP.INITs, 69 RDs, CONFIG, 2 KEY.CONFIGs, the first and last TDMR.INIT of 2 TDMRs.
         assertEquals(1 + 4 + 69 + 1 + 2 + 4, result.sites().size());
         assertEquals(Map.of("EIO", 1), cell(result, Leaf.TDH_SYS_CONFIG, Statuses.tdmr(StatusCode.TDX_TDMR_OUTSIDE_CMRS, 0)));
-        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY), "one RND_NO_ENTROPY is retried away");
-        assertEquals(Map.of("none", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY));
+        assertEquals(Map.of("initialized", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY), "one RND_NO_ENTROPY is retried away");
+        assertEquals(Map.of("initialized", 1), cell(result, Leaf.TDH_SYS_INIT, NO_ENTROPY));
         assertEquals(Map.of("EIO", 69), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
         assertEquals(Map.of("ENODEV", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
         assertEquals(Map.of("EOPNOTSUPP", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, GP));
@@ -79,15 +82,58 @@ class FaultCampaignTest {
         assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG,
                 StatusCode.TDX_KEY_GENERATION_FAILED.value()));
         assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_KEY_CONFIG, VMFAIL));
-        assertEquals(Map.of("none", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY));
+        assertEquals(Map.of("initialized", 4), cell(result, Leaf.TDH_SYS_LP_INIT, NO_ENTROPY));
     }
 
     @Test
     void resultsComeInTheOrderTheKernelIssuedTheCalls() {
         CampaignResult once = campaign("small-two-socket");
-        CampaignResult again = new FaultCampaign(Library.load("small-two-socket"), false).run(1, t -> { }, d -> { });
+        CampaignResult again = new FaultCampaign(Library.load("small-two-socket"), false).run(1, CampaignProgress.SILENT);
         assertEquals(once.runs(), again.runs());
         assertEquals(Leaf.TDH_SYS_INIT, once.sites().get(0).leaf());
         assertEquals(Leaf.TDH_SYS_TDMR_INIT, once.sites().get(once.sites().size() - 1).leaf());
+    }
+
+    /** What a campaign told its progress: the total first, then each run's share in the order they finished. */
+    private static final class Heard implements CampaignProgress {
+        final List<Long> totals = new ArrayList<>();
+        final List<Long> runs = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void started(long seamcalls) {
+            totals.add(seamcalls);
+        }
+
+        @Override
+        public void ran(long seamcalls) {
+            runs.add(seamcalls);
+        }
+    }
+
+    @Test
+    void progressCountsTheSeamcallsEachRunIssuesBeforeTheKernelGivesUp() {
+        Heard heard = new Heard();
+        CampaignResult result = new FaultCampaign(Library.load("small-two-socket"), false).run(1, heard);
+        long cleanCalls = ScenarioRunner.run(Library.load("small-two-socket")).seamcallCount();
+        assertEquals(List.of(57417L), heard.totals);
+        assertEquals(heard.totals.get(0), heard.runs.stream().mapToLong(Long::longValue).sum());
+        assertEquals(result.runs().size(), heard.runs.size());
+        // On one thread the runs finish in the campaign's order.
+        for (int i = 0; i < result.runs().size(); i++) {
+            CampaignResult.Run run = result.runs().get(i);
+            long expected = run.status() == NO_ENTROPY ? cleanCalls + 1 : run.site().call();
+            assertEquals(expected, heard.runs.get(i), run.site() + " answered 0x" + Long.toHexString(run.status()));
+        }
+        assertEquals(1, result.sites().get(0).call(), "TDH.SYS.INIT is the first call");
+        assertEquals(cleanCalls, result.sites().get(result.sites().size() - 1).call(),
+                "the last TDH.SYS.TDMR.INIT is the clean run's last call, and counts as all of them");
+    }
+
+    @Test
+    void progressAddsUpToItsTotalOnManyThreads() {
+        Heard heard = new Heard();
+        new FaultCampaign(Library.load("small-v7"), false).run(4, heard);
+        assertEquals(List.of(19350L), heard.totals);
+        assertEquals(19350L, heard.runs.stream().mapToLong(Long::longValue).sum());
     }
 }

@@ -1,6 +1,7 @@
 package org.tdxemu.scenarios.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdxemu.scenarios.Library;
+import picocli.CommandLine;
 
 /** The command line of DESIGN.md: its commands, its output and its exit statuses. */
 class TdxemuCommandLineTest {
@@ -300,10 +304,31 @@ class TdxemuCommandLineTest {
     void faultsPrintsTheMatrixAndExitsZeroWithoutViolations() throws IOException {
         Result text = tdxemu("faults", "--threads", "2", "small-v7");
         assertEquals(0, text.status(), text.err());
-        assertEquals("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations", text.lines().get(0));
-        assertEquals(List.of("LEAF", "STATUS", "CALLS", "KERNEL RETURNED", "VIOLATIONS"), columns(text.lines().get(2)));
-        assertTrue(text.lines().stream().map(TdxemuCommandLineTest::columns)
-                .anyMatch(List.of("TDH.SYS.LP.INIT", "TDX_SEAMCALL_VMFAILINVALID", "4", "EFAULT", "0")::equals), text.out());
+        assertEquals(List.of("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations",
+                "",
+                "LEAF                STATUS                                                     CALLS  KERNEL RETURNED  "
+                        + "VIOLATIONS",
+                "TDH.SYS.INIT        TDX_SYS_BUSY                                                   1  EFAULT           "
+                        + "         0",
+                "TDH.SYS.INIT        TDX_OPERAND_INVALID, operand 0x1 (RCX)                         1  EFAULT           "
+                        + "         0"), text.lines().subList(0, 5));
+        assertEquals(List.of("", "CALLS: how many calls of that leaf the campaign answered with that status, one run each"),
+                text.lines().subList(text.lines().size() - 2, text.lines().size()));
+        assertEquals(List.of("TDH.SYS.INIT        TDX_OPERAND_INVALID, operand 0x0 (RAX)                         1  EFAULT "
+                        + "                   0",
+                "TDH.SYS.INFO        TDX_OPERAND_INVALID, operand 0x9 (R9)                          1  EFAULT           "
+                        + "         0",
+                "TDH.SYS.KEY.CONFIG  TDX_OPERAND_INVALID, operand 0x0 (RAX)                         2  EFAULT           "
+                        + "         0"),
+                List.of(text.lines().get(22), text.lines().get(45), text.lines().get(74)));
+        assertTrue(text.lines().stream().filter(l -> l.contains("TDX_OPERAND_INVALID"))
+                .allMatch(l -> l.matches(".*TDX_OPERAND_INVALID, operand 0x\\p{XDigit}+ \\((RAX|RCX|RDX|R8|R9)\\) .*")),
+                text.out());
+        assertEquals(List.of("TDH.SYS.LP.INIT", "TDX_SEAMCALL_VMFAILINVALID", "4", "EFAULT", "0"),
+                columns(text.lines().get(38)));
+        assertTrue(tdxemu("faults", "small-two-socket").lines().stream().map(TdxemuCommandLineTest::columns)
+                .anyMatch(List.of("TDH.SYS.LP.INIT", "TDX_RND_NO_ENTROPY", "4", "initialized", "0")::equals),
+                "mainline retries one TDX_RND_NO_ENTROPY away and initializes");
         JsonNode json = JSON.readTree(tdxemu("faults", "--json", "small-v7").out());
         assertEquals(164, json.get("runs").asInt());
         assertEquals(0, json.get("violations").asInt());
@@ -313,6 +338,63 @@ class TdxemuCommandLineTest {
         assertEquals("0x8000020200000000", first.get("value").asText());
         assertEquals(1, first.get("errno").get("EFAULT").asInt());
         assertEquals(2, tdxemu("faults", dir.resolve("none.json").toString()).status());
+    }
+
+    /** {@code tdxemu faults ARGS} with standard error a terminal or not, as the test says. */
+    private static Result faults(boolean stderrIsTerminal, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new FaultsCommand(() -> stderrIsTerminal));
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        int status = command.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** SEAMCALLs done in each frame drawn, after checking the frames are all the bar drew, each with the time left. */
+    private static List<Long> frames(String drawn, long total) {
+        assertTrue(drawn.startsWith("\r") && drawn.endsWith("\n") && drawn.indexOf('\n') == drawn.length() - 1, drawn);
+        Pattern frame = Pattern.compile("faults +\\d+% \\[[=> ]*\\] +(\\d+)/" + total
+                + " SEAMCALLs \\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\) ?");
+        List<Long> done = new ArrayList<>();
+        for (String drawnFrame : drawn.substring(1, drawn.length() - 1).split("\r")) {
+            Matcher m = frame.matcher(drawnFrame);
+            assertTrue(m.matches(), "a frame: \"" + drawnFrame + "\"");
+            done.add(Long.parseLong(m.group(1)));
+        }
+        return done;
+    }
+
+    @Test
+    void faultsDrawsItsProgressOnStandardErrorOnlyWhenItIsATerminal() {
+        Result plain = faults(false, "--threads", "2", "small-v7");
+        assertEquals(0, plain.status());
+        assertEquals("", plain.err(), "nothing drawn when standard error is no terminal");
+        Result drawn = faults(true, "--threads", "2", "small-v7");
+        assertEquals(0, drawn.status());
+        assertEquals(plain.out(), drawn.out(), "standard output holds the table alone");
+        List<Long> done = frames(drawn.err(), 19350);
+        for (int i = 1; i < done.size(); i++) {
+            assertTrue(done.get(i) >= done.get(i - 1), "frame " + i + " went back: " + done);
+        }
+        assertEquals(19350L, done.get(done.size() - 1));
+        Result json = faults(true, "--json", "small-v7");
+        assertEquals(faults(false, "--json", "small-v7").out(), json.out(), "standard output holds the JSON alone");
+        assertEquals(19350L, frames(json.err(), 19350).get(frames(json.err(), 19350).size() - 1));
+    }
+
+    @Test
+    void stderrIsATerminalWhenItsDescriptorLeadsToOne() throws IOException {
+        for (String terminal : List.of("/dev/pts/3", "/dev/tty1", "/dev/ttyS0", "/dev/tty")) {
+            assertTrue(FaultsCommand.leadsToTerminal(Files.createSymbolicLink(dir.resolve("fd" + terminal.hashCode()),
+                    Path.of(terminal))), terminal);
+        }
+        for (String other : List.of("pipe:[40981]", "/dev/null", "/tmp/err.txt", "socket:[7]", "/dev/pts/ptmx")) {
+            assertFalse(FaultsCommand.leadsToTerminal(Files.createSymbolicLink(dir.resolve("fd" + other.hashCode()),
+                    Path.of(other))), other);
+        }
+        assertFalse(FaultsCommand.leadsToTerminal(file("not-a-link", "")), "no link, no terminal");
+        assertFalse(FaultsCommand.leadsToTerminal(dir.resolve("missing")));
     }
 
     private static List<String> columns(String line) {
