@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.tdxemu.scenarios.campaign.CampaignResult;
 import org.tdxemu.scenarios.campaign.CallSite;
 import org.tdxemu.seamcall.status.DecodedStatus;
-import org.tdxemu.seamcall.status.Operand;
-import org.tdxemu.seamcall.status.StatusClass;
 
 /** The fault campaign's matrix, as a text table and as JSON. */
 public final class CampaignReports {
@@ -108,17 +105,8 @@ public final class CampaignReports {
         return json;
     }
 
-    /**
-     * The status's summary without the "not an error" remark, e.g. "TDX_OPERAND_INVALID, operand 0x1
-     * (RCX)". The summary leaves out operand 0, since most codes carry it without meaning RAX; but a
-     * status of the operand class is about an operand, and the dispatcher's TDX_OPERAND_INVALID + RAX
-     * would read, without it, like a row whose operand went missing.
-     */
+    /** The status's summary without the "not an error" remark, e.g. "TDX_OPERAND_INVALID, operand 0x1 (RCX)". */
     static String statusName(long status) {
-        DecodedStatus decoded = DecodedStatus.of(status);
-        String name = decoded.summary().replace(", not an error (bit 63 clear)", "");
-        boolean aboutRax = decoded.code().isPresent() && decoded.statusClass().equals(Optional.of(StatusClass.OPERAND))
-                && decoded.detailsL2() == Operand.RAX.id() && decoded.details().isEmpty();
-        return aboutRax ? name + String.format(", operand 0x%x (%s)", Operand.RAX.id(), Operand.RAX) : name;
+        return DecodedStatus.of(status).summary().replace(", not an error (bit 63 clear)", "");
     }
 }

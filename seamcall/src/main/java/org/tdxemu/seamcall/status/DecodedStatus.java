@@ -154,7 +154,9 @@ public record DecodedStatus(long raw, Optional<StatusCode> code, Optional<Module
         switch (code.detailForm()) {
             case EXACT -> { }
             case OPERAND -> {
-                if (l2 != 0) {
+                // Most codes carry operand 0 meaning none; a status of the operand class is about an
+                // operand, and 0 is RAX (the dispatcher's answer to a leaf or version it does not take).
+                if (l2 != 0 || (status >>> CLASS_SHIFT & 0xFF) == StatusClass.OPERAND.code()) {
                     words.add(String.format("operand 0x%x", l2)
                             + Operand.ofId(l2).map(o -> " (" + o.name() + ")").orElse(""));
                 }

@@ -15,6 +15,12 @@ import org.tdxemu.seamcall.layout.PageSize;
 class DecodedStatusTest {
 
     @Test
+    void anOperandClassStatusNamesOperandZeroAsRaxWhereOtherCodesLeaveItOut() {
+        assertEquals("TDX_OPERAND_INVALID, operand 0x0 (RAX)", DecodedStatus.of(0xC000010000000000L).summary());
+        assertEquals("TDX_SYS_BUSY", DecodedStatus.of(0x8000020200000000L).summary());
+    }
+
+    @Test
     void explainsAPamtOverlapWithBothTdmrsAndThePageSize() {
         assertEquals("TDX_PAMT_OVERLAP, TDMR 2, 2M PAMT, against TDMR 5",
                 DecodedStatus.of(0xC0000A1200050102L).summary());
