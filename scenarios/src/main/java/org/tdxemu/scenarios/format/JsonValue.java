@@ -46,8 +46,9 @@ public final class JsonValue {
         return json;
     }
 
+    /** The problem, named by this value's path; what the file wrote is shown without control characters. */
     public ScenarioException error(String problem) {
-        return new ScenarioException(path.isEmpty() ? problem : path + ": " + problem);
+        return new ScenarioException(UserFile.printable(path.isEmpty() ? problem : path + ": " + problem));
     }
 
     public boolean isNull() {
@@ -162,8 +163,8 @@ public final class JsonValue {
             for (Iterator<String> keys = json.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();
                 if (!known.contains(key)) {
-                    throw new ScenarioException(child(key) + ": unknown key; " + name + " takes "
-                            + String.join(", ", known));
+                    throw new ScenarioException(UserFile.printable(child(key.isEmpty() ? "\"\"" : key)
+                            + ": unknown key; " + name + " takes " + String.join(", ", known)));
                 }
             }
         }

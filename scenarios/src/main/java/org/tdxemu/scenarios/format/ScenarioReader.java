@@ -21,7 +21,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tdxemu.emulator.module.ModuleSettings;
@@ -61,6 +62,11 @@ public final class ScenarioReader {
     static final int MAX_CPUS = 4096;
     static final int MAX_NODES = 64;
 
+    /** {@code [Source: REDACTED (…); line: 1, column: 1]} in the parser's messages. */
+    private static final Pattern PARSER_SOURCE = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
+    /** {@code , from `StreamReadConstraints.getMaxNumberLength()`} after a limit in the parser's messages. */
+    private static final Pattern PARSER_LIMIT_GETTER = Pattern.compile(", from `StreamReadConstraints\\.\\w+\\(\\)`");
+
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -85,7 +91,7 @@ public final class ScenarioReader {
 
     /** The JSON tree of {@code text}, or one message saying where the JSON is broken. */
     public static JsonNode tree(String text) {
-        return tree(text, location -> "at line " + location.getLineNr() + ", column " + location.getColumnNr());
+        return tree(text, (line, column) -> "line " + line + ", column " + column);
     }
 
     /**
@@ -93,43 +99,78 @@ public final class ScenarioReader {
      * JSON is broken (the caller names the line).
      */
     public static JsonNode lineTree(String text) {
-        return tree(text, location -> "at column " + location.getColumnNr());
+        return tree(text, (line, column) -> "column " + column);
     }
 
-    private static JsonNode tree(String text, Function<JsonLocation, String> where) {
-        try {
-            JsonNode tree = MAPPER.readTree(text);
+    /** How a message says where in the text a problem is: "line 3, column 5", or within one line, "column 5". */
+    private interface Where {
+        String at(int line, int column);
+
+        default String at(JsonLocation location) {
+            return at(location.getLineNr(), location.getColumnNr());
+        }
+    }
+
+    private static JsonNode tree(String text, Where where) {
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            JsonNode tree = MAPPER.readTree(parser);
             if (tree == null || tree.isMissingNode()) {
                 throw new ScenarioException("the file is empty");
             }
+            if (parser.nextToken() != null) {
+                throw new ScenarioException("not valid JSON at " + where.at(parser.currentTokenLocation())
+                        + ": more after the end of the JSON value");
+            }
             return tree;
         } catch (JsonProcessingException e) {
-            String message = UserFile.printable(e.getOriginalMessage().lines().findFirst().orElse("").strip());
-            throw new ScenarioException("not valid JSON" + (e.getLocation() == null ? "" : " " + where.apply(e.getLocation()))
+            String message = UserFile.printable(withoutParserInternals(
+                    e.getOriginalMessage().lines().findFirst().orElse("").strip(), where));
+            throw new ScenarioException("not valid JSON" + (e.getLocation() == null ? "" : " at " + where.at(e.getLocation()))
                     + ": " + message);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * The parser's words without what only its programmers need: where a bracket opened says the
+     * line and column, not how the parser's source is configured, and a limit is given without the
+     * method that holds it.
+     */
+    private static String withoutParserInternals(String message, Where where) {
+        String located = PARSER_SOURCE.matcher(message).replaceAll(m -> Matcher.quoteReplacement(
+                where.at(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
+        return PARSER_LIMIT_GETTER.matcher(located).replaceAll("");
+    }
+
     static Scenario scenario(JsonValue root) {
         JsonObject top = root.object("name", "description", "platform", "module", "kernel", "faults", "expect");
-        String name = top.required("name").string();
+        JsonValue nameValue = top.required("name");
+        String name = oneLine(nameValue);
         if (name.isBlank()) {
-            throw new ScenarioException("name: must not be empty");
+            throw nameValue.error("must not be empty");
         }
-        String description = top.optional("description").map(JsonValue::string).orElse("");
+        String description = top.optional("description").map(ScenarioReader::oneLine).orElse("");
         JsonValue platformValue = top.required("platform");
         PlatformSpec platform = platform(platformValue);
+        ModuleSpec module = top.optional("module").map(ScenarioReader::module).orElse(ModuleSpec.DEFAULT);
         ObjectNode moduleJson = top.optional("module").map(v -> (ObjectNode) v.json())
                 .orElseGet(JsonNodeFactory.instance::objectNode);
-        ModuleSpec module = top.optional("module").map(ScenarioReader::module).orElse(ModuleSpec.DEFAULT);
         KernelOptions kernel = top.optional("kernel").map(ScenarioReader::kernel).orElse(KernelOptions.DEFAULT);
         List<FaultSpec> faults = new ArrayList<>();
         top.optional("faults").ifPresent(list -> list.array().forEach(f -> faults.add(fault(f, platform))));
         Optional<Expectation> expect = top.optional("expect").map(ScenarioReader::expectation);
         return new Scenario(name, description, platform, module, kernel, faults, expect,
                 (ObjectNode) platformValue.json(), moduleJson);
+    }
+
+    /** A name or description: summaries and listings print it on one line of their own. */
+    private static String oneLine(JsonValue value) {
+        String text = value.string();
+        if (text.codePoints().anyMatch(Character::isISOControl)) {
+            throw value.error("must be one line of text, without control characters");
+        }
+        return text;
     }
 
     // ---- platform --------------------------------------------------------------------------
