@@ -61,6 +61,8 @@ public final class ScenarioReader {
     static final int MAX_PACKAGES = 16;
     static final int MAX_CPUS = 4096;
     static final int MAX_NODES = 64;
+    /** The key through which an editor finds the JSON Schema of scenario files. */
+    static final String SCHEMA_KEY = "$schema";
 
     /** {@code [Source: REDACTED (…); line: 1, column: 1]} in the parser's messages. */
     private static final Pattern PARSER_SOURCE = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
@@ -144,7 +146,8 @@ public final class ScenarioReader {
     }
 
     static Scenario scenario(JsonValue root) {
-        JsonObject top = root.object("name", "description", "platform", "module", "kernel", "faults", "expect");
+        JsonObject top = withoutSchemaKey(root).object("name", "description", "platform", "module", "kernel", "faults",
+                "expect");
         JsonValue nameValue = top.required("name");
         String name = oneLine(nameValue);
         if (name.isBlank()) {
@@ -162,6 +165,20 @@ public final class ScenarioReader {
         Optional<Expectation> expect = top.optional("expect").map(ScenarioReader::expectation);
         return new Scenario(name, description, platform, module, kernel, faults, expect,
                 (ObjectNode) platformValue.json(), moduleJson);
+    }
+
+    /**
+     * The document without its {@code "$schema"} key: that key points editors at
+     * docs/scenario.schema.json and means nothing to the scenario, but it must be a string.
+     */
+    private static JsonValue withoutSchemaKey(JsonValue root) {
+        if (!(root.json() instanceof ObjectNode document) || !document.has(SCHEMA_KEY)) {
+            return root;
+        }
+        new JsonValue(document.get(SCHEMA_KEY), SCHEMA_KEY).string();
+        ObjectNode rest = document.deepCopy();
+        rest.remove(SCHEMA_KEY);
+        return new JsonValue(rest, root.path());
     }
 
     /** A name or description: summaries and listings print it on one line of their own. */

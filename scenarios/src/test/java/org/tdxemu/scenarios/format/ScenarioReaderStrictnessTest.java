@@ -6,13 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.spec.ScenarioException;
 
-/** What the malformed corpus found the reader taking, or failing on, that it must refuse in one message. */
+/**
+ * What the malformed corpus found the reader taking, or failing on, that it must refuse in one
+ * message; and the {@code "$schema"} key that points editors at docs/scenario.schema.json.
+ */
 class ScenarioReaderStrictnessTest {
 
     private static final String PLATFORM = "\"platform\": {\"cmrs\": [[\"0x100000\", \"0x80000000\"]]}";
 
     private static String error(String json) {
         return assertThrows(ScenarioException.class, () -> ScenarioReader.parse(json)).getMessage();
+    }
+
+    @Test
+    void aSchemaKeyAtTheTopIsForEditorsAndTheReaderIgnoresIt() {
+        assertEquals("t", ScenarioReader.parse("{\"$schema\": \"../docs/scenario.schema.json\", \"name\": \"t\", "
+                + PLATFORM + "}").name());
+        assertEquals("colour: unknown key; the scenario takes name, description, platform, module, kernel, faults, "
+                + "expect", error("{\"$schema\": \"x\", \"name\": \"t\", \"colour\": 1, " + PLATFORM + "}"));
+    }
+
+    @Test
+    void aSchemaKeyIsAString() {
+        assertEquals("$schema: expected a string, found 1", error("{\"$schema\": 1, \"name\": \"t\", " + PLATFORM + "}"));
+    }
+
+    @Test
+    void aSchemaKeyBelowTheTopIsUnknown() {
+        assertEquals("platform.$schema: unknown key; platform takes packages, cpusPerPackage, offlineCpus, keyIds, "
+                + "cmrs, memory, reserved, seamrr, defects, partialWriteErratum",
+                error("{\"name\": \"t\", \"platform\": {\"$schema\": \"x\", \"cmrs\": [[\"0x100000\", \"0x80000000\"]]}}"));
     }
 
     @Test
