@@ -3,6 +3,7 @@ package org.tdxemu.scenarios.format;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,8 +18,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.tdxemu.scenarios.spec.ScenarioException;
 
 /**
@@ -74,7 +74,7 @@ public final class UserFile {
             int magic = in.read() | in.read() << 8;
             in.reset();
             if (magic == GZIP_MAGIC) {
-                in = new GZIPInputStream(in, 1 << 16);
+                in = new GzipText(GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get());
             }
             return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)),
@@ -95,13 +95,52 @@ public final class UserFile {
         if (e instanceof CharacterCodingException) {
             return "not a text file (it is not UTF-8)";
         }
-        if (e instanceof ZipException || e instanceof EOFException) {
-            return "not a complete gzip file (" + e.getMessage() + ")";
+        if (e instanceof DamagedGzip) {
+            return e.getMessage();
         }
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason().toLowerCase(Locale.ROOT);
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * A gzip file that does not decompress whole: cut short, corrupt, or with bytes after its last
+     * member. Where in the text it happened says little, since the reader reads ahead.
+     */
+    public static final class DamagedGzip extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedGzip(IOException cause) {
+            super("not a complete gzip file (" + (cause instanceof EOFException ? "it is cut short"
+                    : cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage().replaceAll("\\.$", "")) + ")", cause);
+        }
+    }
+
+    /** The decompressed bytes of a gzip file; whatever goes wrong in them is {@link DamagedGzip}. */
+    private static final class GzipText extends FilterInputStream {
+        GzipText(InputStream gzip) {
+            super(gzip);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new DamagedGzip(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw new DamagedGzip(e);
+            }
+        }
     }
 
     private static void requireRegularFile(Path file) {

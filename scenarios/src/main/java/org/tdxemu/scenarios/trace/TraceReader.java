@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.tdxemu.scenarios.format.JsonValue;
 import org.tdxemu.scenarios.format.JsonValue.JsonObject;
 import org.tdxemu.scenarios.format.ScenarioReader;
@@ -29,6 +30,8 @@ import org.tdxemu.seamcall.register.Gpr;
  * without throwing has read a whole trace.
  */
 public final class TraceReader implements Iterator<TraceRecord> {
+
+    private static final Pattern HEX_DIGITS = Pattern.compile("[0-9a-fA-F]*");
 
     private static final String[] INPUT_REGISTERS = Arrays.stream(Gpr.values()).filter(r -> r != Gpr.RAX)
             .map(Gpr::lowerCaseName).toArray(String[]::new);
@@ -117,7 +120,8 @@ public final class TraceReader implements Iterator<TraceRecord> {
             } while (text != null && text.isBlank());
             return text;
         } catch (IOException e) {
-            throw new ScenarioException("line " + (lineNumber + 1) + ": " + UserFile.reason(e));
+            throw new ScenarioException(e instanceof UserFile.DamagedGzip ? UserFile.reason(e)
+                    : "line " + (lineNumber + 1) + ": " + UserFile.reason(e));
         }
     }
 
@@ -143,8 +147,11 @@ public final class TraceReader implements Iterator<TraceRecord> {
                 JsonObject w = value.object("type", "pa", "hex");
                 JsonValue hex = w.required("hex");
                 String digits = hex.string();
-                if (digits.length() % 2 != 0 || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                    throw hex.error("expected an even number of hex digits");
+                if (!HEX_DIGITS.matcher(digits).matches()) {
+                    throw hex.error("\"" + UserFile.printable(digits) + "\": expected hex digits");
+                }
+                if (digits.length() % 2 != 0) {
+                    throw hex.error(digits.length() + " hex digits: a byte takes two, so the count must be even");
                 }
                 yield new TraceRecord.Write(lineNumber, w.required("pa").quantity(), HexFormat.of().parseHex(digits));
             }
@@ -190,7 +197,7 @@ public final class TraceReader implements Iterator<TraceRecord> {
         Optional<Leaf> named = Leaf.ofName(leaf);
         Optional<Leaf> chosen = LeafSelector.decode(rax).leaf();
         if ((named.isPresent() || chosen.isPresent()) && !named.equals(chosen)) {
-            throw new ScenarioException("leaf \"" + UserFile.printable(leaf) + "\" but rax 0x" + Long.toHexString(rax)
+            throw new ScenarioException("leaf: \"" + UserFile.printable(leaf) + "\" but rax 0x" + Long.toHexString(rax)
                     + chosen.map(l -> " is " + l.architecturalName()).orElse(" names no leaf tdxemu knows"));
         }
     }

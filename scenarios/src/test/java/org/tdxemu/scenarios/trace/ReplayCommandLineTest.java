@@ -89,9 +89,7 @@ class ReplayCommandLineTest {
         Result replay = tdxemu("replay", cut.toString());
         assertEquals(2, replay.status(), replay.out());
         assertEquals("", replay.out());
-        assertTrue(Pattern.matches(Pattern.quote(cut + ": line ") + "\\d+"
-                + Pattern.quote(": not a complete gzip file (Unexpected end of ZLIB input stream)\n"), replay.err()),
-                replay.err());
+        assertEquals(cut + ": not a complete gzip file (it is cut short)\n", replay.err());
     }
 
     @Test
@@ -100,9 +98,11 @@ class ReplayCommandLineTest {
         byte[] bytes = Files.readAllBytes(whole);
         bytes[bytes.length - 8] ^= 1;
         Path corrupt = Files.write(dir.resolve("corrupt.jsonl.gz"), bytes);
-        long lines = Files.readAllLines(recorded("small-v7", "small-v7.jsonl")).size();
-        assertBadInput(corrupt + ": line " + (lines + 1) + ": not a complete gzip file (Corrupt GZIP trailer)",
+        assertBadInput(corrupt + ": not a complete gzip file (Gzip-compressed data is corrupt (CRC32 error))",
                 tdxemu("replay", corrupt.toString()));
+        Path junk = Files.write(dir.resolve("junk.jsonl.gz"), concat(Files.readAllBytes(whole), "junk".getBytes()));
+        assertBadInput(junk + ": not a complete gzip file (Unexpected data after a valid .gz stream)",
+                tdxemu("replay", junk.toString()));
     }
 
     @Test
@@ -155,7 +155,7 @@ class ReplayCommandLineTest {
                 + "\"status\":\"0x0\",\"out\":{}}", lines.get(init));
         lines.set(init, lines.get(init).replace("TDH.SYS.INIT", "TDH.SYS.CONFIG"));
         Path mislabelled = Files.write(dir.resolve("mislabelled.jsonl"), lines);
-        assertBadInput(mislabelled + ": line " + (init + 1) + ": leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
+        assertBadInput(mislabelled + ": line " + (init + 1) + ": leaf: \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
                 tdxemu("replay", mislabelled.toString()));
     }
 
@@ -187,5 +187,11 @@ class ReplayCommandLineTest {
         Result first = tdxemu("replay", trace.toString());
         assertEquals(1, first.status(), first.err());
         assertEquals(divergences.get(0) + "\n", first.out());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 }

@@ -115,8 +115,10 @@ class TraceTest {
                 "{\"type\":\"seamcall\",\"cpu\":0,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
         assertEquals("line 2: cpu: CPU 4 does not exist: the platform has CPUs 0 to 3", malformed(platform
                 + "{\"type\":\"seamcall\",\"cpu\":4,\"rax\":\"0x21\",\"status\":\"0x0\"}\n"));
-        assertEquals("line 2: hex: expected an even number of hex digits", malformed(platform
+        assertEquals("line 2: hex: 3 hex digits: a byte takes two, so the count must be even", malformed(platform
                 + "{\"type\":\"write\",\"pa\":\"0x1000\",\"hex\":\"abc\"}\n"));
+        assertEquals("line 2: hex: \"zz\": expected hex digits", malformed(platform
+                + "{\"type\":\"write\",\"pa\":\"0x1000\",\"hex\":\"zz\"}\n"));
         assertEquals("line 2: type: unknown record type \"read\"; known: platform, write, seamcall, end", malformed(platform
                 + "{\"type\":\"read\"}\n"));
         assertEquals("line 2: in.rax: unknown key; in takes rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, "
@@ -169,11 +171,11 @@ class TraceTest {
     @Test
     void aLeafNameThatDisagreesWithRaxIsBadInput() {
         String end = "{\"type\":\"end\",\"seamcalls\":3}\n";
-        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
+        assertEquals("line 4: leaf: \"TDH.SYS.CONFIG\" but rax 0x21 is TDH.SYS.INIT",
                 malformed(ONE_CPU + labelled("TDH.SYS.CONFIG", "0x21") + end));
-        assertEquals("line 4: leaf \"TDH.SYS.CONFIG\" but rax 0x99 names no leaf tdxemu knows",
+        assertEquals("line 4: leaf: \"TDH.SYS.CONFIG\" but rax 0x99 names no leaf tdxemu knows",
                 malformed(ONE_CPU + labelled("TDH.SYS.CONFIG", "0x99") + end));
-        assertEquals("line 4: leaf \"TDH.SYS.CONFG\" but rax 0x2d is TDH.SYS.CONFIG",
+        assertEquals("line 4: leaf: \"TDH.SYS.CONFG\" but rax 0x2d is TDH.SYS.CONFIG",
                 malformed(ONE_CPU + labelled("TDH.SYS.CONFG", "0x2d") + end));
     }
 
