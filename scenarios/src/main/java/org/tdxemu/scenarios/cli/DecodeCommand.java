@@ -47,7 +47,7 @@ final class DecodeCommand implements Callable<Integer> {
                 out.println(explain(text.trim()));
             } catch (ScenarioException e) {
                 out.flush();
-                err.println("decode: " + e.getMessage());
+                err.println("decode: " + Tdxemu.oneLine(e.getMessage()));
                 err.flush();
                 status = Tdxemu.BAD_INPUT;
             }

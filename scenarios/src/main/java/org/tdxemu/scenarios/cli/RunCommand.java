@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
                 tally.add(report);
             } catch (ScenarioException e) {
                 out.flush();
-                err.println(e.getMessage());
+                err.println(Tdxemu.oneLine(e.getMessage()));
                 err.flush();
                 tally.badInput++;
             }

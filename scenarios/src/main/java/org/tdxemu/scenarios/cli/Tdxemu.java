@@ -117,7 +117,7 @@ public final class Tdxemu implements Callable<Integer> {
         return INTERNAL_ERROR;
     }
 
-    private static String oneLine(String message) {
+    static String oneLine(String message) {
         return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 

@@ -162,7 +162,8 @@ public final class UserFile {
     public static String printable(String word) {
         StringBuilder out = new StringBuilder();
         word.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);
