@@ -67,9 +67,13 @@ public final class CampaignProgressBar implements CampaignProgress {
         }
     }
 
-    /** One frame, over the one before: the library calls this from its own thread, one frame at a time. */
+    /**
+     * One frame, over the one before: the library calls this from its own thread, one frame at a
+     * time. It reads the percentage and the bar separately, so a frame can come out a column short;
+     * padded to the width, every frame covers the last one whole.
+     */
     private void draw(String frame) {
-        terminal.print("\r" + frame);
+        terminal.print("\r" + String.format("%-" + WIDTH + "s", frame));
         terminal.flush();
     }
 }

@@ -21,7 +21,7 @@ class CampaignProgressBarTest {
 
     /** One frame: name, percentage, bar, SEAMCALLs done out of the total, time spent / time left. */
     static final Pattern FRAME = Pattern.compile(
-            "(\\S+) +(\\d+)% \\[[=> ]*\\] +(\\d+)/(\\d+) SEAMCALLs \\((\\d+:\\d\\d:\\d\\d) / (\\d+:\\d\\d:\\d\\d|\\?)\\) ?");
+            "(\\S+) +(\\d+)% \\[[=> ]*\\] +(\\d+)/(\\d+) SEAMCALLs \\((\\d+:\\d\\d:\\d\\d) / (\\d+:\\d\\d:\\d\\d|\\?)\\) *");
 
     /** The frames of {@code drawn}: each starts with a carriage return, and the last line ends. */
     static List<Matcher> frames(String drawn) {

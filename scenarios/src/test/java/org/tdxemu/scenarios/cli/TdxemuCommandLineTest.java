@@ -355,7 +355,7 @@ class TdxemuCommandLineTest {
     private static List<Long> frames(String drawn, long total) {
         assertTrue(drawn.startsWith("\r") && drawn.endsWith("\n") && drawn.indexOf('\n') == drawn.length() - 1, drawn);
         Pattern frame = Pattern.compile("faults +\\d+% \\[[=> ]*\\] +(\\d+)/" + total
-                + " SEAMCALLs \\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\) ?");
+                + " SEAMCALLs \\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\) *");
         List<Long> done = new ArrayList<>();
         for (String drawnFrame : drawn.substring(1, drawn.length() - 1).split("\r")) {
             Matcher m = frame.matcher(drawnFrame);
