@@ -54,8 +54,9 @@ public final class FaultCampaign {
 
     /** Runs the campaign on {@code threads} threads, telling {@code progress} the work of every run. */
     public CampaignResult run(int threads, CampaignProgress progress) {
-        RunReport clean = ScenarioRunner.run(scenario);
-        List<Issued> calls = issuedCalls();
+        CleanRun cleanRun = cleanRun();
+        RunReport clean = cleanRun.report();
+        List<Issued> calls = cleanRun.calls();
         List<CallSite> sites = sites(calls);
         List<Planned> planned = new ArrayList<>();
         for (CallSite site : sites) {
@@ -112,16 +113,20 @@ public final class FaultCampaign {
         }
     }
 
-    /** The SEAMCALLs of a clean run, as the module saw them (the campaign's scenario has no faults). */
-    private List<Issued> issuedCalls() {
+    /** The clean run: what it came to, and its SEAMCALLs as the module saw them. */
+    private record CleanRun(RunReport report, List<Issued> calls) {
+    }
+
+    /** Runs the scenario once without faults (the campaign's scenario has none), recording every SEAMCALL. */
+    private CleanRun cleanRun() {
         List<Issued> calls = new ArrayList<>();
-        ScenarioRunner.run(scenario, new Instruments(Optional.empty(), PooledByteBufAllocator.DEFAULT,
+        RunReport report = ScenarioRunner.run(scenario, new Instruments(Optional.empty(), PooledByteBufAllocator.DEFAULT,
                 module -> (cpu, registers) -> {
                     Optional<Leaf> leaf = LeafSelector.decode(registers.rax()).leaf();
                     leaf.ifPresent(l -> calls.add(new Issued(l, cpu, registers.copy())));
                     return module.call(cpu, registers);
                 }));
-        return calls;
+        return new CleanRun(report, calls);
     }
 
     /** Numbers each call by leaf; a run of identical calls keeps its first and last unless every call is asked for. */
