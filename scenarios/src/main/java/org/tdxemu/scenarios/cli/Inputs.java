@@ -1,11 +1,19 @@
 package org.tdxemu.scenarios.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.dmesg.BootLog;
+import org.tdxemu.scenarios.dmesg.ImportedMachine;
+import org.tdxemu.scenarios.dmesg.Importer;
 import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.format.UserFile;
 import org.tdxemu.scenarios.spec.Scenario;
@@ -15,6 +23,8 @@ import org.tdxemu.scenarios.spec.ScenarioException;
 final class Inputs {
 
     private static final String JSON = ".json";
+    /** The word that names standard input in place of a file. */
+    static final String STANDARD_INPUT = "-";
 
     private Inputs() {
     }
@@ -37,6 +47,27 @@ final class Inputs {
         }
         throw new ScenarioException(UserFile.printable(fileOrName) + ": no such file, and no bundled scenario of that name"
                 + suggestions(name));
+    }
+
+    /** The kernel log a word names, read and imported: a file (gzip or not), or standard input for {@code -}. */
+    static ImportedMachine machine(String fileOrDash) {
+        BootLog log;
+        if (fileOrDash.equals(STANDARD_INPUT)) {
+            try {
+                log = BootLog.read(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))));
+            } catch (IOException e) {
+                throw new ScenarioException("standard input: " + UserFile.reason(e));
+            }
+        } else {
+            Path path = UserFile.path(fileOrDash);
+            try (BufferedReader text = UserFile.lines(path)) {
+                log = BootLog.read(text);
+            } catch (IOException e) {
+                throw new ScenarioException(path + ": " + UserFile.reason(e));
+            }
+        }
+        return Importer.of(fileOrDash.equals(STANDARD_INPUT) ? "standard input" : fileOrDash, log);
     }
 
     /** The bundled scenario {@code name}, or a message that suggests the nearest names. */

@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.tdxemu.scenarios.dmesg.ImportedMachine;
+import org.tdxemu.scenarios.dmesg.Reproduction;
+import org.tdxemu.scenarios.format.ScenarioJson;
+import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.run.Instruments;
@@ -27,19 +32,26 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
         "FILE may also name a bundled scenario (see `tdxemu scenarios`). With several files, each is run and reported "
                 + "in turn, and a last line counts them.",
-        "A what-if option that changes the scenario (--kernel-profile, --module-version) leaves its expectations "
-                + "unchecked: they describe the scenario as written."},
+        "With --log LOG instead of files, imports a real machine's kernel log (see `tdxemu help import`), runs it, "
+                + "and ends with whether the emulation printed what the machine did: `reproduced: ...`, or the lines "
+                + "where the two differ.",
+        "A what-if option that changes the scenario (--kernel-profile, --module-version, --holes) leaves its "
+                + "expectations unchecked: they describe the scenario as written."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every scenario ran and its expectations held (or it had none)",
-                "1:an expectation failed, or a fault never fired",
+                "1:an expectation failed, a fault never fired, or the emulation did not reproduce the machine's log",
                 "2:bad input: a file or an option, named in one line on standard error"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "scenario files or bundled scenario names")
-    List<String> files;
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "scenario files or bundled scenario names")
+    List<String> files = List.of();
+
+    @Option(names = "--log", paramLabel = "LOG", description = "import a real machine's kernel log (see `tdxemu help "
+            + "import`; - for standard input), run it, and say whether the emulation printed what the machine did")
+    String log;
 
     @Option(names = "--json", description = "print one JSON object per scenario instead of the log")
     boolean json;
@@ -63,9 +75,48 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(files, new Options(json, Optional.ofNullable(trace), !noExpect, whatIf), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        Options options = new Options(json, Optional.ofNullable(trace), !noExpect, whatIf);
+        if (log != null && !files.isEmpty()) {
+            throw new ScenarioException("tdxemu run: give scenario files or --log, not both (see `tdxemu help run`)");
+        }
+        if (log == null && files.isEmpty()) {
+            throw new ScenarioException("tdxemu run: name a scenario file or a bundled scenario, or give --log LOG "
+                    + "(see `tdxemu help run`)");
+        }
+        return log != null ? runLog(log, options, spec.commandLine().getOut(), spec.commandLine().getErr())
+                : run(files, options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
+
+    /**
+     * Imports a real machine's log, runs it as its scenario, and compares what the emulated kernel
+     * printed with what the machine's kernel printed. Exit status 1 when they differ.
+     */
+    static int runLog(String log, Options options, PrintWriter out, PrintWriter err) {
+        if (options.trace().isPresent()) {
+            throw new ScenarioException("--trace: records a scenario run; import the log first (`tdxemu import LOG -o "
+                    + "FILE`) and run that file with --trace");
+        }
+        ImportedMachine machine = Inputs.machine(log);
+        WhatIf.Applied applied = options.whatIf().applyTo(ScenarioReader.parse(ScenarioJson.write(machine.scenarioJson())));
+        RunReport report = ScenarioRunner.run(applied.scenario().withoutExpectations());
+        Reproduction reproduction = Reproduction.compare(machine.said(), report.log());
+        if (options.json()) {
+            ObjectNode json = JsonReports.run(report, Optional.of(MACHINE_INSTEAD));
+            json.set("machine", JsonReports.machine(machine, reproduction));
+            out.println(json.toString());
+        } else {
+            report.log().forEach(out::println);
+            out.println(TextReports.outcome(report) + (applied.changes().isEmpty() ? ""
+                    : " (with " + String.join(" and ", applied.changes()) + ")"));
+            reproduction.lines(machine.logName()).forEach(out::println);
+        }
+        out.flush();
+        machine.notes(false).forEach(err::println);
+        return !reproduction.comparable() || reproduction.reproduced() ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
+    }
+
+    /** Why {@code run --log --json} checks no expectations. */
+    private static final String MACHINE_INSTEAD = "the machine's log is compared line by line instead";
 
     /**
      * Runs each scenario in turn and reports it; a bad file is reported and the others still run.
@@ -78,27 +129,7 @@ final class RunCommand implements Callable<Integer> {
         Tally tally = new Tally();
         for (String file : files) {
             try {
-                WhatIf.Applied applied = options.whatIf().applyTo(Inputs.scenario(file));
-                Scenario scenario = applied.scenario();
-                Optional<String> notCheckedBecause = Optional.empty();
-                if (scenario.expect().isPresent() && !options.checkExpectations()) {
-                    notCheckedBecause = Optional.of("--no-expect");
-                } else if (scenario.expect().isPresent() && !applied.changes().isEmpty()) {
-                    notCheckedBecause = Optional.of(String.join(" and ", applied.changes())
-                            + (applied.changes().size() == 1 ? " changes" : " change") + " the scenario");
-                }
-                if (notCheckedBecause.isPresent()) {
-                    scenario = scenario.withoutExpectations();
-                }
-                RunReport report = options.trace().isPresent() ? traced(scenario, options.trace().get())
-                        : ScenarioRunner.run(scenario);
-                if (options.json()) {
-                    out.println(JsonReports.run(report, notCheckedBecause).toString());
-                } else {
-                    report.log().forEach(out::println);
-                    out.println(TextReports.summary(report, notCheckedBecause));
-                }
-                tally.add(report);
+                tally.add(runOne(Inputs.scenario(file), options, out));
             } catch (ScenarioException e) {
                 out.flush();
                 err.println(Tdxemu.oneLine(e.getMessage()));
@@ -110,6 +141,31 @@ final class RunCommand implements Callable<Integer> {
             (options.json() ? err : out).println(tally);
         }
         return tally.exitStatus();
+    }
+
+    /** Runs one scenario with the what-if options and reports it. */
+    private static RunReport runOne(Scenario written, Options options, PrintWriter out) {
+        WhatIf.Applied applied = options.whatIf().applyTo(written);
+        Scenario scenario = applied.scenario();
+        Optional<String> notCheckedBecause = Optional.empty();
+        if (scenario.expect().isPresent() && !options.checkExpectations()) {
+            notCheckedBecause = Optional.of("--no-expect");
+        } else if (scenario.expect().isPresent() && !applied.changes().isEmpty()) {
+            notCheckedBecause = Optional.of(String.join(" and ", applied.changes())
+                    + (applied.changes().size() == 1 ? " changes" : " change") + " the scenario");
+        }
+        if (notCheckedBecause.isPresent()) {
+            scenario = scenario.withoutExpectations();
+        }
+        RunReport report = options.trace().isPresent() ? traced(scenario, options.trace().get())
+                : ScenarioRunner.run(scenario);
+        if (options.json()) {
+            out.println(JsonReports.run(report, notCheckedBecause).toString());
+        } else {
+            report.log().forEach(out::println);
+            out.println(TextReports.summary(report, notCheckedBecause));
+        }
+        return report;
     }
 
     private static RunReport traced(Scenario scenario, Path trace) {

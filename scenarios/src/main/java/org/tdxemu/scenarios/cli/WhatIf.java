@@ -3,6 +3,7 @@ package org.tdxemu.scenarios.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.HoleSource;
@@ -29,6 +30,10 @@ final class WhatIf {
             description = "play this module: 1.0 or 1.5")
     ModuleVersion moduleVersion;
 
+    @Option(names = "--holes", paramLabel = "H", converter = HolesConverter.class,
+            description = "take reserved-area holes from memblock (upstream) or from the CMRs (cmr, the unmerged fix)")
+    HoleSource holes;
+
     /** A scenario with the options applied, and the options that changed it, as the user typed them. */
     record Applied(Scenario scenario, List<String> changes) {
     }
@@ -45,6 +50,14 @@ final class WhatIf {
             result = result.withKernel(new KernelOptions(profile, holes));
             changes.add("--kernel-profile " + ScenarioReader.profileName(profile));
         }
+        if (holes != null && holes != result.kernel().holes()) {
+            if (result.kernel().profile() == Profile.V7 && holes == HoleSource.CMRS) {
+                throw new ScenarioException("--holes cmr: " + scenario.name()
+                        + " runs the v7 profile, which never had holes from the CMRs");
+            }
+            result = result.withKernel(new KernelOptions(result.kernel().profile(), holes));
+            changes.add("--holes " + ScenarioReader.holesName(holes));
+        }
         if (moduleVersion != null && moduleVersion != scenario.module().version()) {
             result = result.withModule(result.module().withVersion(moduleVersion));
             changes.add("--module-version " + moduleVersion.label());
@@ -56,25 +69,39 @@ final class WhatIf {
         return Optional.ofNullable(moduleVersion);
     }
 
-    static final class ProfileConverter implements ITypeConverter<Profile> {
+    /** A converter that reads a word as the scenario reader does, so both refuse it in the same words. */
+    private abstract static class AsScenariosRead<T> implements ITypeConverter<T> {
+        private final Function<String, T> reader;
+
+        AsScenariosRead(Function<String, T> reader) {
+            this.reader = reader;
+        }
+
         @Override
-        public Profile convert(String value) {
+        public T convert(String value) {
             try {
-                return ScenarioReader.profile(value);
+                return reader.apply(value);
             } catch (ScenarioException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
     }
 
-    static final class VersionConverter implements ITypeConverter<ModuleVersion> {
-        @Override
-        public ModuleVersion convert(String value) {
-            try {
-                return ScenarioReader.version(value);
-            } catch (ScenarioException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class ProfileConverter extends AsScenariosRead<Profile> {
+        ProfileConverter() {
+            super(ScenarioReader::profile);
+        }
+    }
+
+    static final class HolesConverter extends AsScenariosRead<HoleSource> {
+        HolesConverter() {
+            super(ScenarioReader::holes);
+        }
+    }
+
+    static final class VersionConverter extends AsScenariosRead<ModuleVersion> {
+        VersionConverter() {
+            super(ScenarioReader::version);
         }
     }
 }

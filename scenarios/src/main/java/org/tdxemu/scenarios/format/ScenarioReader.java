@@ -63,6 +63,8 @@ public final class ScenarioReader {
     static final int MAX_NODES = 64;
     /** The key through which an editor finds the JSON Schema of scenario files. */
     static final String SCHEMA_KEY = "$schema";
+    /** The key under which {@code tdxemu import} records where each value came from. */
+    public static final String IMPORTED_KEY = "imported";
 
     /** {@code [Source: REDACTED (…); line: 1, column: 1]} in the parser's messages. */
     private static final Pattern PARSER_SOURCE = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
@@ -147,7 +149,7 @@ public final class ScenarioReader {
 
     static Scenario scenario(JsonValue root) {
         JsonObject top = withoutSchemaKey(root).object("name", "description", "platform", "module", "kernel", "faults",
-                "expect");
+                "expect", IMPORTED_KEY);
         JsonValue nameValue = top.required("name");
         String name = oneLine(nameValue);
         if (name.isBlank()) {
@@ -163,6 +165,7 @@ public final class ScenarioReader {
         List<FaultSpec> faults = new ArrayList<>();
         top.optional("faults").ifPresent(list -> list.array().forEach(f -> faults.add(fault(f, platform))));
         Optional<Expectation> expect = top.optional("expect").map(ScenarioReader::expectation);
+        top.optional(IMPORTED_KEY).ifPresent(ScenarioReader::imported);
         return new Scenario(name, description, platform, module, kernel, faults, expect,
                 (ObjectNode) platformValue.json(), moduleJson);
     }
@@ -188,6 +191,37 @@ public final class ScenarioReader {
             throw value.error("must be one line of text, without control characters");
         }
         return text;
+    }
+
+    /**
+     * Checks the record {@code tdxemu import} keeps of where each value came from (docs/scenarios.md,
+     * "Importing a boot log"). It changes nothing in the run, but a hand edit that breaks it is still
+     * reported.
+     */
+    private static void imported(JsonValue value) {
+        JsonObject imported = value.object("log", "values", "unread");
+        imported.optional("log").ifPresent(JsonValue::string);
+        imported.optional("values").ifPresent(list -> list.array().forEach(item -> {
+            JsonObject entry = item.object("fields", "source", "lines", "why");
+            entry.required("fields").array().forEach(JsonValue::string);
+            JsonValue source = entry.required("source");
+            boolean fromLog = switch (source.string()) {
+                case "dmesg" -> true;
+                case "assumed" -> false;
+                default -> throw source.error("unknown source \"" + source.string() + "\"; known: dmesg, assumed");
+            };
+            if (fromLog) {
+                entry.required("lines").array().forEach(line -> line.integer(1, Integer.MAX_VALUE));
+            } else if (entry.optional("lines").isPresent()) {
+                throw entry.required("lines").error("an assumed value has no lines");
+            }
+            entry.optional("why").ifPresent(JsonValue::string);
+        }));
+        imported.optional("unread").ifPresent(list -> list.array().forEach(item -> {
+            JsonObject entry = item.object("line", "why");
+            entry.required("line").integer(1, Integer.MAX_VALUE);
+            entry.optional("why").ifPresent(JsonValue::string);
+        }));
     }
 
     // ---- platform --------------------------------------------------------------------------
@@ -407,15 +441,31 @@ public final class ScenarioReader {
     private static KernelOptions kernel(JsonValue value) {
         JsonObject k = value.object("profile", "holes");
         Profile profile = k.optional("profile").map(ScenarioReader::profile).orElse(Profile.MAINLINE);
-        HoleSource holes = k.optional("holes").map(v -> switch (v.string()) {
-            case "memblock" -> HoleSource.MEMBLOCK;
-            case "cmr", "cmrs" -> HoleSource.CMRS;
-            default -> throw v.error("unknown hole source \"" + v.string() + "\"; known: memblock, cmr");
+        HoleSource holes = k.optional("holes").map(v -> {
+            try {
+                return holes(v.string());
+            } catch (ScenarioException e) {
+                throw v.error(e.getMessage());
+            }
         }).orElse(HoleSource.MEMBLOCK);
         if (profile == Profile.V7 && holes == HoleSource.CMRS) {
             throw k.required("holes").error("holes from the CMRs is a fix to the merged kernel; the v7 profile never had it");
         }
         return new KernelOptions(profile, holes);
+    }
+
+    /** Where holes come from, as scenario files and the command line name it: {@code memblock} or {@code cmr}. */
+    public static HoleSource holes(String name) {
+        return switch (name) {
+            case "memblock" -> HoleSource.MEMBLOCK;
+            case "cmr", "cmrs" -> HoleSource.CMRS;
+            default -> throw new ScenarioException("unknown hole source \"" + name + "\"; known: memblock, cmr");
+        };
+    }
+
+    /** How scenario files and the command line name a hole source. */
+    public static String holesName(HoleSource holes) {
+        return holes == HoleSource.CMRS ? "cmr" : "memblock";
     }
 
     public static Profile profile(JsonValue value) {

@@ -10,6 +10,9 @@ import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
+import org.tdxemu.scenarios.dmesg.ImportedMachine;
+import org.tdxemu.scenarios.dmesg.Reproduction;
+import org.tdxemu.scenarios.dmesg.Source;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
@@ -57,6 +60,29 @@ public final class JsonReports {
             c.put("explained", DecodedStatus.of(call.status()).summary());
         }, () -> json.putNull("failingCall"));
         lines(json.putArray("faultsNeverFired"), report.faultsNeverFired());
+        return json;
+    }
+
+    /**
+     * The {@code "machine"} object of {@code run --log --json}: the log, whether the run reproduced
+     * it, each difference as the machine's line (with its number) and the emulation's (null where
+     * one of them has no counterpart), and the fields that had to be assumed.
+     */
+    public static ObjectNode machine(ImportedMachine machine, Reproduction reproduction) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("log", machine.logName());
+        json.put("comparable", reproduction.comparable());
+        json.put("reproduced", reproduction.comparable() && reproduction.reproduced());
+        ArrayNode differences = json.putArray("differences");
+        for (Reproduction.Difference d : reproduction.differences()) {
+            ObjectNode difference = differences.addObject();
+            d.machine().ifPresentOrElse(r -> difference.put("line", r.line().number()), () -> difference.putNull("line"));
+            d.machine().ifPresentOrElse(r -> difference.put("machine", r.line().message()),
+                    () -> difference.putNull("machine"));
+            d.emulation().ifPresentOrElse(line -> difference.put("emulation", line), () -> difference.putNull("emulation"));
+        }
+        ArrayNode assumed = json.putArray("assumed");
+        machine.sources().stream().filter(Source::assumption).flatMap(s -> s.fields().stream()).forEach(assumed::add);
         return json;
     }
 

@@ -27,6 +27,25 @@ public final class TextReports {
      * @param notCheckedBecause why the scenario's expectations were not checked, when they were not
      */
     public static String summary(RunReport report, Optional<String> notCheckedBecause) {
+        StringBuilder line = new StringBuilder(outcome(report));
+        if (notCheckedBecause.isPresent()) {
+            line.append("; expectations not checked (").append(notCheckedBecause.get()).append(")");
+        } else if (!report.expectationsChecked()) {
+            line.append("; no expectations");
+        } else if (report.failedExpectations().isEmpty()) {
+            line.append("; expectations met");
+        } else {
+            line.append("; EXPECTATION FAILED: ").append(String.join("; ", report.failedExpectations()));
+        }
+        report.faultsNeverFired().forEach(fault -> line.append("; ").append(fault));
+        return line.toString();
+    }
+
+    /**
+     * How the run went, without a word on expectations: the summary's first part, e.g.
+     * {@code two-socket-2t: initialized, 8396820 KB PAMT in 3 TDMRs, 523865 SEAMCALLs}.
+     */
+    public static String outcome(RunReport report) {
         StringBuilder line = new StringBuilder(report.scenario()).append(": ");
         if (report.initialized()) {
             line.append("initialized");
@@ -42,16 +61,6 @@ public final class TextReports {
             line.append(" (").append(report.faultsInjected())
                     .append(report.faultsInjected() == 1 ? " answered by an injected fault)" : " answered by injected faults)");
         }
-        if (notCheckedBecause.isPresent()) {
-            line.append("; expectations not checked (").append(notCheckedBecause.get()).append(")");
-        } else if (!report.expectationsChecked()) {
-            line.append("; no expectations");
-        } else if (report.failedExpectations().isEmpty()) {
-            line.append("; expectations met");
-        } else {
-            line.append("; EXPECTATION FAILED: ").append(String.join("; ", report.failedExpectations()));
-        }
-        report.faultsNeverFired().forEach(fault -> line.append("; ").append(fault));
         return line.toString();
     }
 

@@ -34,7 +34,7 @@ class CommandSurfaceTest {
         Result run = tdxemu("help", "run");
         assertEquals(0, run.status());
         assertEquals(tdxemu("run", "--help").out(), run.out());
-        assertEquals("Usage: tdxemu run [-hV] [--json] [--no-expect] [--kernel-profile=P]", run.lines().get(0));
+        assertEquals("Usage: tdxemu run [-hV] [--json] [--no-expect] [--holes=H] [--kernel-profile=P]", run.lines().get(0));
         Result unknown = tdxemu("help", "rnu");
         assertEquals(2, unknown.status());
         assertEquals(List.of("tdxemu: Unknown subcommand 'rnu'. (see `tdxemu --help`)"), unknown.errLines());
@@ -60,8 +60,10 @@ class CommandSurfaceTest {
                 + "\"v8\"; known: mainline, v7 (see `tdxemu help run`)\n"), tdxemu("run", "--kernel-profile", "v8", "x"));
         assertEquals(new Result(2, "", "tdxemu faults: Invalid value for option '--threads': 'two' is not an int "
                 + "(see `tdxemu help faults`)\n"), tdxemu("faults", "--threads", "two", "small-v7"));
-        assertEquals(new Result(2, "", "tdxemu run: Missing required parameter: 'FILE' (see `tdxemu help run`)\n"),
-                tdxemu("run"));
+        assertEquals(new Result(2, "", "tdxemu run: name a scenario file or a bundled scenario, or give --log LOG "
+                + "(see `tdxemu help run`)\n"), tdxemu("run"));
+        assertEquals(new Result(2, "", "tdxemu run: give scenario files or --log, not both (see `tdxemu help run`)\n"),
+                tdxemu("run", "small-v7", "--log", "host.log"));
     }
 
     @Test

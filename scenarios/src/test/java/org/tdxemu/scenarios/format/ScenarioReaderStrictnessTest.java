@@ -23,7 +23,7 @@ class ScenarioReaderStrictnessTest {
         assertEquals("t", ScenarioReader.parse("{\"$schema\": \"../docs/scenario.schema.json\", \"name\": \"t\", "
                 + PLATFORM + "}").name());
         assertEquals("colour: unknown key; the scenario takes name, description, platform, module, kernel, faults, "
-                + "expect", error("{\"$schema\": \"x\", \"name\": \"t\", \"colour\": 1, " + PLATFORM + "}"));
+                + "expect, imported", error("{\"$schema\": \"x\", \"name\": \"t\", \"colour\": 1, " + PLATFORM + "}"));
     }
 
     @Test
@@ -61,13 +61,13 @@ class ScenarioReaderStrictnessTest {
                 + "does, e.g. TDH.SYS.CONFIG", error("{\"name\": \"t\", " + PLATFORM
                 + ", \"faults\": [{\"leaf\": \"TDH.SYS\\nCONFIG\", \"status\": \"GP\"}]}"));
         assertEquals("co\\u000alour: unknown key; the scenario takes name, description, platform, module, kernel, "
-                + "faults, expect", error("{\"name\": \"t\", \"co\\nlour\": 1, " + PLATFORM + "}"));
+                + "faults, expect, imported", error("{\"name\": \"t\", \"co\\nlour\": 1, " + PLATFORM + "}"));
     }
 
     @Test
     void anEmptyKeyIsNamedAsTheFileWroteIt() {
         assertEquals("\"\": unknown key; the scenario takes name, description, platform, module, kernel, faults, "
-                + "expect", error("{\"name\": \"t\", \"\": 1, " + PLATFORM + "}"));
+                + "expect, imported", error("{\"name\": \"t\", \"\": 1, " + PLATFORM + "}"));
     }
 
     @Test

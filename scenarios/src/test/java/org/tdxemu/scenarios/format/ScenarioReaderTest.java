@@ -153,7 +153,7 @@ class ScenarioReaderTest {
     void unknownKeysAreNamedWithTheKeysTheSectionTakes() {
         assertEquals("platform.cmr: unknown key; platform takes packages, cpusPerPackage, offlineCpus, keyIds, cmrs, "
                 + "memory, reserved, seamrr, defects, partialWriteErratum", error(scenario(", \"cmr\": []", "")));
-        assertEquals("colour: unknown key; the scenario takes name, description, platform, module, kernel, faults, expect",
+        assertEquals("colour: unknown key; the scenario takes name, description, platform, module, kernel, faults, expect, imported",
                 error(scenario("", ", \"colour\": 1")));
         assertEquals("faults[0].ocurrence: unknown key; faults[0] takes leaf, occurrence, cpu, status, repeat, out, mode",
                 error(scenario("", ", \"faults\": [{\"leaf\": \"TDH.SYS.RD\", \"ocurrence\": 1, \"status\": \"0x1\"}]")));
