@@ -53,7 +53,10 @@ public final class ScenarioFormat {
                   "repeat": 1, "out": { "rdx": "0x0" }, "mode": "after" }
               ],
               "expect": { "outcome": "failed", "errno": "EIO", "pamtKb": 8396820, "tdmrs": 3,
-                          "log": ["virt/tdx: module initialization failed (-5)"] }
+                          "log": ["virt/tdx: module initialization failed (-5)"] },
+              "imported": { "log": "host.log",
+                            "values": [{ "fields": ["platform.cmrs"], "source": "dmesg", "lines": [5, 6], "why": "x" }],
+                            "unread": [{ "line": 7, "why": "y" }] }
             }
             """;
 
@@ -151,7 +154,21 @@ public final class ScenarioFormat {
                 Field.number("expect.pamtKb"),
                 Field.count("expect.tdmrs", 0, ModuleSettings.TABLE_TDMRS),
                 Field.of("expect.log", ARRAY),
-                Field.of("expect.log[]", TEXT)));
+                Field.of("expect.log[]", TEXT),
+                Field.of("imported", OBJECT),
+                Field.of("imported.log", TEXT),
+                Field.of("imported.values", ARRAY),
+                Field.of("imported.values[]", OBJECT),
+                Field.of("imported.values[].fields", ARRAY).mandatory(),
+                Field.of("imported.values[].fields[]", TEXT),
+                Field.of("imported.values[].source", CHOICE).mandatory(),
+                Field.of("imported.values[].lines", ARRAY).mandatory(),
+                Field.count("imported.values[].lines[]", 1, Integer.MAX_VALUE),
+                Field.of("imported.values[].why", TEXT),
+                Field.of("imported.unread", ARRAY),
+                Field.of("imported.unread[]", OBJECT),
+                Field.count("imported.unread[].line", 1, Integer.MAX_VALUE).mandatory(),
+                Field.of("imported.unread[].why", TEXT)));
         for (Gpr r : Gpr.values()) {
             if (r != Gpr.RAX && r != Gpr.RSP) {
                 fields.add(Field.number("faults[].out." + r.lowerCaseName()));
