@@ -57,7 +57,7 @@ final class Inputs {
                 log = BootLog.read(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))));
             } catch (IOException e) {
-                throw new ScenarioException("standard input: " + UserFile.reason(e));
+                throw new ScenarioException(Importer.STANDARD_INPUT + ": " + UserFile.reason(e));
             }
         } else {
             Path path = UserFile.path(fileOrDash);
@@ -67,7 +67,7 @@ final class Inputs {
                 throw new ScenarioException(path + ": " + UserFile.reason(e));
             }
         }
-        return Importer.of(fileOrDash.equals(STANDARD_INPUT) ? "standard input" : fileOrDash, log);
+        return Importer.of(fileOrDash.equals(STANDARD_INPUT) ? Importer.STANDARD_INPUT : fileOrDash, log);
     }
 
     /** The bundled scenario {@code name}, or a message that suggests the nearest names. */

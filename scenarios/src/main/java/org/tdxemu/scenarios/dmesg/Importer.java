@@ -39,6 +39,8 @@ public final class Importer {
     /** Scenario files' default CPUs per package, for a log that shows none. */
     static final int DEFAULT_CPUS_PER_PACKAGE = 4;
     private static final long PAGE = PageSize.SIZE_4K.bytes();
+    /** How messages name a log read from standard input. */
+    public static final String STANDARD_INPUT = "standard input";
 
     private final String logName;
     private final BootLog log;
@@ -236,7 +238,7 @@ public final class Importer {
         name = name.replaceAll("(\\.gz)$", "").replaceAll("\\.(log|txt|dmesg|out)$", "");
         name = name.codePoints().filter(c -> !Character.isISOControl(c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-        return name.isEmpty() || logName.equals("-") ? "imported" : name;
+        return name.isEmpty() || logName.equals(STANDARD_INPUT) ? "imported" : name;
     }
 
     /** The machine's outcome: initialized or not (when the log says), the errno, the PAMT, and its own lines. */

@@ -25,6 +25,17 @@ final class Cli {
         }
     }
 
+    /** The command line with {@code input} as its standard input. */
+    static synchronized Result tdxemuReading(String input, String... args) {
+        java.io.InputStream standardInput = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return tdxemu(args);
+        } finally {
+            System.setIn(standardInput);
+        }
+    }
+
     static Result tdxemu(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

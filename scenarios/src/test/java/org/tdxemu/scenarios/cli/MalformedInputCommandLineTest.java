@@ -77,6 +77,21 @@ class MalformedInputCommandLineTest {
     }
 
     @Test
+    void importAndRunLogRejectEveryMalformedFileAsALogInOneLine() {
+        List<String> problems = new ArrayList<>();
+        List<Written> all = new ArrayList<>(SCENARIOS);
+        all.addAll(TRACES);
+        for (Written w : all) {
+            check("import", w, tdxemu("import", w.file().toString()), Optional.empty()).ifPresent(problems::add);
+        }
+        for (int i = 0; i < all.size(); i += 7) {
+            Written w = all.get(i);
+            check("run --log", w, tdxemu("run", "--log", w.file().toString()), Optional.empty()).ifPresent(problems::add);
+        }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
     void aMultiFileRunReportsEveryBadFileAndRunsTheGoodOnes() {
         List<String> args = new ArrayList<>(List.of("run", "small-v7"));
         Random random = new Random(7);
@@ -155,6 +170,15 @@ class MalformedInputCommandLineTest {
         calls.add(new String[] {"scenarios", "--show"});
         calls.add(new String[] {"scenarios", "--show", "nope"});
         calls.add(new String[] {"frobnicate"});
+        calls.add(new String[] {"import"});
+        calls.add(new String[] {"import", "a.log", "b.log"});
+        calls.add(new String[] {"import", "-o"});
+        calls.add(new String[] {"run", "--log"});
+        calls.add(new String[] {"run", "--log", "a.log", "small-v7"});
+        calls.add(new String[] {"run", "--log", "a.log", "--trace", "t.jsonl"});
+        calls.add(new String[] {"run", "--holes", "cmrs2", "small-v7"});
+        calls.add(new String[] {"run", "--holes", "cmr", "small-v7"});
+        calls.add(new String[] {"run", "--holes", "cmr", "--kernel-profile", "v7", "small-two-socket"});
         calls.add(new String[] {"run", "no\u0000such"});
         calls.add(new String[] {"replay", folder.toString()});
         for (String[] call : calls) {
