@@ -130,6 +130,25 @@ class ScenarioSchemaTest {
     }
 
     @Test
+    void everyScenarioImportedFromTheTeamsLogsIsValid() throws IOException {
+        Map<String, Set<ValidationMessage>> invalid = new TreeMap<>();
+        for (String log : List.of("two-socket-2t-grep.log", "two-socket-2t-boot.log", "emr-rhel.log", "gnr-2.0.log",
+                "keygen-failed.log", "tdx-host-2023.log", "v7-series.log")) {
+            String text;
+            try (var in = ScenarioSchemaTest.class.getResourceAsStream("/org/tdxemu/scenarios/dmesg/" + log)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            var machine = org.tdxemu.scenarios.dmesg.Importer.of(log, org.tdxemu.scenarios.dmesg.BootLog.of(
+                    org.tdxemu.scenarios.dmesg.LogLine.split(text + "virt/tdx: CMR: [0x100000, 0x1000800)\n")));
+            Set<ValidationMessage> errors = SCHEMA.validate(ScenarioReader.tree(ScenarioJson.write(machine.scenarioJson())));
+            if (!errors.isEmpty()) {
+                invalid.put(log, errors);
+            }
+        }
+        assertEquals(Map.of(), invalid);
+    }
+
+    @Test
     void theScenarioWithEveryKeyIsValidWithEachNumberAtItsBounds() {
         assertEquals(Set.of(), SCHEMA.validate(ScenarioReader.tree(ScenarioFormat.EVERY_KEY)));
         Map<String, Set<ValidationMessage>> invalid = new TreeMap<>();
