@@ -1,4 +1,4 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.config;
 
 import org.tdxemu.seamcall.layout.TdmrInfo;
 
@@ -33,7 +33,7 @@ final class AvailableAreas {
         this.endsWithTail = endsWithTail;
     }
 
-    static AvailableAreas of(TdmrInfoCopy tdmr) {
+    static AvailableAreas of(TdmrInfo tdmr) {
         long base = tdmr.base();
         long end = base + tdmr.size();
         long[] starts = new long[SLOTS + 1];

@@ -1,6 +1,9 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
 import java.util.List;
+import org.tdxemu.emulator.module.SysState;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
 import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.PlatformDefect;
 import org.tdxemu.emulator.platform.Smrr;

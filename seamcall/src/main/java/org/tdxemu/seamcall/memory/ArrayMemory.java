@@ -4,7 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** A small flat memory at [base, base + size) for testing views; the real one is in the emulator. */
+/**
+ * A small flat memory at [base, base + size), on the Java heap: a structure's bytes copied out of
+ * host memory, so that a view reads them as they were when copied (the TDX module checks its own
+ * copy of each TDMR_INFO), or a scratch memory for testing views. Host memory itself is the
+ * emulator's.
+ */
 public final class ArrayMemory implements PhysicalMemory {
 
     private final long base;
@@ -13,6 +18,13 @@ public final class ArrayMemory implements PhysicalMemory {
     public ArrayMemory(long base, int size) {
         this.base = base;
         this.bytes = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A copy of {@code [pa, pa + length)} of {@code source}, at the same addresses. */
+    public static ArrayMemory copyOf(PhysicalMemory source, long pa, int length) {
+        ArrayMemory copy = new ArrayMemory(pa, length);
+        source.read(pa, copy.bytes.array(), 0, length);
+        return copy;
     }
 
     public byte[] snapshot(long pa, int length) {

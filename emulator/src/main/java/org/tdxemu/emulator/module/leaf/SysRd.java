@@ -1,6 +1,9 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
 import java.util.Optional;
+import org.tdxemu.emulator.module.metadata.GlobalMetadata;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
 import org.tdxemu.seamcall.metadata.FieldId;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;

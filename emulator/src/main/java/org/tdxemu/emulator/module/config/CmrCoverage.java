@@ -1,4 +1,4 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.config;
 
 import java.util.Arrays;
 import java.util.List;
@@ -11,13 +11,13 @@ import org.tdxemu.emulator.platform.Cmr;
  * it tests along the way holds it whole. Those ranges depend only on the CMR list, so they are
  * worked out once here and each test is a scan over them.
  */
-final class CmrCoverage {
+public final class CmrCoverage {
 
     /** For the k-th non-null CMR: the start of its chain of exactly adjacent CMRs, and its end. */
     private final long[] starts;
     private final long[] ends;
 
-    CmrCoverage(List<Cmr> cmrSlots) {
+    public CmrCoverage(List<Cmr> cmrSlots) {
         long[] s = new long[cmrSlots.size()];
         long[] e = new long[cmrSlots.size()];
         int count = 0;

@@ -1,6 +1,6 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.config;
 
-import org.tdxemu.emulator.platform.PlatformKeyIds;
+import org.tdxemu.emulator.module.ModuleSettings;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.memory.PhysicalAddress;
@@ -9,7 +9,7 @@ import org.tdxemu.seamcall.status.Statuses;
 
 /**
  * The per-TDMR checks of TDH.SYS.CONFIG (module-abi.md §4.4 steps 2 to 7), in the module's order,
- * over copies of the TDMR_INFO entries: no memory, no lock, no module state. One instance checks
+ * over the module's copies of the TDMR_INFO entries: no host memory, no lock, no module state. One instance checks
  * one CONFIG call's array: {@link #accept} takes TDMR 0, then 1, and so on, each checked against
  * the ones accepted before it, and answers the status of the first failing check.
  *
@@ -18,7 +18,7 @@ import org.tdxemu.seamcall.status.Statuses;
  * it reports (16 in every release), so a module reporting another size is taken to be built
  * with it; TDH.SYS.TDMR.INIT lays the entries out with the same sizes.
  */
-final class TdmrArrayCheck {
+public final class TdmrArrayCheck {
 
     private static final long ALIGN_4K = PageSize.SIZE_4K.bytes();
     private static final long ALIGN_1G = PageSize.SIZE_1G.bytes();
@@ -31,21 +31,21 @@ final class TdmrArrayCheck {
     private final long hkidMask;
     private final ModuleSettings settings;
     private final boolean checksEmptyTail;
-    private final TdmrInfoCopy[] accepted;
+    private final TdmrInfo[] accepted;
     private final AvailableAreas[] availableAreas;
     private int count;
 
-    TdmrArrayCheck(CmrCoverage cmrs, long hkidMask, ModuleSettings settings) {
+    public TdmrArrayCheck(CmrCoverage cmrs, long hkidMask, ModuleSettings settings) {
         this.cmrs = cmrs;
         this.hkidMask = hkidMask;
         this.settings = settings;
         this.checksEmptyTail = settings.version().checksEmptyTail();
-        this.accepted = new TdmrInfoCopy[ModuleSettings.TABLE_TDMRS];
+        this.accepted = new TdmrInfo[ModuleSettings.TABLE_TDMRS];
         this.availableAreas = new AvailableAreas[ModuleSettings.TABLE_TDMRS];
     }
 
     /** How many TDMRs were accepted so far; the next one checked has this index. */
-    int accepted() {
+    public int accepted() {
         return count;
     }
 
@@ -53,7 +53,7 @@ final class TdmrArrayCheck {
      * Checks TDMR number {@link #accepted()} against the ones before it; on TDX_SUCCESS it counts
      * as accepted.
      */
-    long accept(TdmrInfoCopy tdmr) {
+    public long accept(TdmrInfo tdmr) {
         if (count == accepted.length) {
             throw new IllegalStateException("more TDMRs than the module's table holds: " + accepted.length);
         }
@@ -77,7 +77,7 @@ final class TdmrArrayCheck {
     }
 
     /** Steps 2 to 4: no overflow, above the previous TDMR, then alignment and address limits. */
-    private long checkTdmr(TdmrInfoCopy tdmr, int i) {
+    private long checkTdmr(TdmrInfo tdmr, int i) {
         long base = tdmr.base();
         long size = tdmr.size();
         long invalid = Statuses.tdmr(StatusCode.TDX_INVALID_TDMR, i);
@@ -85,7 +85,7 @@ final class TdmrArrayCheck {
             return invalid;
         }
         if (i > 0) {
-            TdmrInfoCopy previous = accepted[i - 1];
+            TdmrInfo previous = accepted[i - 1];
             if (Long.compareUnsigned(base, previous.base()) < 0
                     || Long.compareUnsigned(base, previous.base() + previous.size()) < 0) {
                 return Statuses.tdmr(StatusCode.TDX_NON_ORDERED_TDMR, i);
@@ -101,7 +101,7 @@ final class TdmrArrayCheck {
     }
 
     /** Step 5: every slot, nulls only at the tail, sorted, disjoint, 4K-granular, inside the TDMR. */
-    private long checkReservedAreas(TdmrInfoCopy tdmr, int i) {
+    private long checkReservedAreas(TdmrInfo tdmr, int i) {
         long tdmrStart = tdmr.base();
         long tdmrEnd = tdmrStart + tdmr.size();
         for (int j = 0; j < TdmrInfo.MODULE_RESERVED_AREAS; j++) {
@@ -141,7 +141,7 @@ final class TdmrArrayCheck {
 
     /** Step 6: each PAMT on its own, then PAMT against PAMT, against usable memory, against CMRs. */
     private long checkPamts(int i) {
-        TdmrInfoCopy tdmr = accepted[i];
+        TdmrInfo tdmr = accepted[i];
         for (PageSize ps : LARGEST_FIRST) {
             if (!isValidPamt(tdmr.pamtBase(ps), tdmr.pamtSize(ps), ps, tdmr.size())) {
                 return Statuses.pamt(StatusCode.TDX_INVALID_PAMT, i, ps);
@@ -188,7 +188,7 @@ final class TdmrArrayCheck {
 
     /** Step 6.2: against every earlier TDMR's three PAMTs, then TDMR i's own PAMTs pairwise. */
     private long checkPamtOverlaps(int i) {
-        TdmrInfoCopy tdmr = accepted[i];
+        TdmrInfo tdmr = accepted[i];
         for (int j = 0; j < i; j++) {
             for (PageSize ps : SMALLEST_FIRST) {
                 if (overlapsAnyPamtOf(accepted[j], tdmr.pamtBase(ps), tdmr.pamtSize(ps))) {
@@ -206,7 +206,7 @@ final class TdmrArrayCheck {
         return success();
     }
 
-    private static boolean overlapsAnyPamtOf(TdmrInfoCopy other, long base, long size) {
+    private static boolean overlapsAnyPamtOf(TdmrInfo other, long base, long size) {
         for (PageSize ps : SMALLEST_FIRST) {
             if (AvailableAreas.isOverlap(base, size, other.pamtBase(ps), other.pamtSize(ps))) {
                 return true;
@@ -215,7 +215,7 @@ final class TdmrArrayCheck {
         return false;
     }
 
-    private static boolean pamtsOverlap(TdmrInfoCopy tdmr, PageSize a, PageSize b) {
+    private static boolean pamtsOverlap(TdmrInfo tdmr, PageSize a, PageSize b) {
         return AvailableAreas.isOverlap(tdmr.pamtBase(a), tdmr.pamtSize(a), tdmr.pamtBase(b), tdmr.pamtSize(b));
     }
 
@@ -224,7 +224,7 @@ final class TdmrArrayCheck {
      * TDMR j's PAMTs against TDMR i's.
      */
     private long checkPamtsAvoidAvailableAreas(int i) {
-        TdmrInfoCopy tdmr = accepted[i];
+        TdmrInfo tdmr = accepted[i];
         for (int j = 0; j <= i; j++) {
             for (PageSize ps : SMALLEST_FIRST) {
                 if (availableAreas[j].overlaps(tdmr.pamtBase(ps), tdmr.pamtSize(ps))) {

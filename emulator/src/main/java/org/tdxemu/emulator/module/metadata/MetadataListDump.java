@@ -1,4 +1,4 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.metadata;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,10 +25,10 @@ import org.tdxemu.seamcall.status.StatusCode;
  *       host left in it.</li>
  * </ul>
  */
-final class MetadataListDump {
+public final class MetadataListDump {
 
     /** A buffer must hold the list header, a sequence header and the largest field. */
-    static final int MIN_BUFFER_BYTES = MetadataList.HEADER_BYTES + MetadataList.SEQUENCE_HEADER_BYTES
+    public static final int MIN_BUFFER_BYTES = MetadataList.HEADER_BYTES + MetadataList.SEQUENCE_HEADER_BYTES
             + Arrays.stream(SysField.values()).mapToInt(SysField::elements).max().orElseThrow()
             * MetadataList.ELEMENT_BYTES;
 
@@ -38,8 +38,8 @@ final class MetadataListDump {
      * @param list        the bytes from the list header to LIST_BUFF_SIZE
      * @param nextFieldId where the next call resumes, or the null ID when the table is done
      */
-    record Page(byte[] list, long nextFieldId) {
-        long status() {
+    public record Page(byte[] list, long nextFieldId) {
+        public long status() {
             return nextFieldId == FieldId.NULL ? StatusCode.TDX_SUCCESS.value()
                     : StatusCode.TDX_METADATA_LIST_OVERFLOW.value();
         }
@@ -49,7 +49,7 @@ final class MetadataListDump {
     }
 
     /** Dumps from {@code start}, which must be the first element of a field, into {@code bufferBytes}. */
-    static Page dump(GlobalMetadata metadata, GlobalMetadata.Element start, int bufferBytes) {
+    public static Page dump(GlobalMetadata metadata, GlobalMetadata.Element start, int bufferBytes) {
         if (bufferBytes < MIN_BUFFER_BYTES || bufferBytes > MetadataList.BUFFER_BYTES) {
             throw new IllegalArgumentException("a metadata list buffer holds " + MIN_BUFFER_BYTES + " to "
                     + MetadataList.BUFFER_BYTES + " bytes: " + bufferBytes);

@@ -1,5 +1,9 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.SysState;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.StatusCode;

@@ -1,7 +1,15 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.SysState;
+import org.tdxemu.emulator.module.config.CmrCoverage;
+import org.tdxemu.emulator.module.config.TdmrArrayCheck;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
+import org.tdxemu.emulator.module.state.TdmrEntry;
 import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.layout.TdmrPointerArray;
+import org.tdxemu.seamcall.memory.ArrayMemory;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.StatusCode;
@@ -61,21 +69,30 @@ final class SysConfig implements LeafHandler {
 
         TdmrArrayCheck check = new TdmrArrayCheck(new CmrCoverage(module.platform.cmrSlots()), module.hkidMask(),
                 module.settings);
+        TdmrPointerArray pointers = TdmrPointerArray.at(module.memory, arrayPa);
         for (int i = 0; i < tdmrCount; i++) {
-            long tdmrInfoPa = module.memory.read64(arrayPa + TdmrPointerArray.entryOffset(i));
+            long tdmrInfoPa = pointers.get(i);
             if (!module.isSharedHpa(tdmrInfoPa, TdmrInfo.ALIGNMENT)) {
                 return Statuses.operandInvalid(Gpr.RCX);
             }
-            TdmrInfoCopy tdmr = TdmrInfoCopy.read(module.memory, tdmrInfoPa);
+            TdmrInfo tdmr = moduleCopy(module, tdmrInfoPa);
             long status = check.accept(tdmr);
             if (status != StatusCode.TDX_SUCCESS.value()) {
                 return status;
             }
-            module.tdmrTable[i] = tdmr.toEntry();
+            module.tdmrTable[i] = TdmrEntry.of(tdmr);
         }
         module.tdmrCount = (int) tdmrCount;
         module.packageBitmap.set(0);
         module.state = SysState.SYSCONFIG_DONE;
         return StatusCode.TDX_SUCCESS.value();
+    }
+
+    /**
+     * The module copies each TDMR_INFO, the header and all 16 reserved-area slots, before it checks
+     * it (module-abi.md §4.4 step 1, §5.3): what the host writes afterwards changes nothing.
+     */
+    private static TdmrInfo moduleCopy(ModuleContext module, long pa) {
+        return TdmrInfo.at(ArrayMemory.copyOf(module.memory, pa, TdmrInfo.MODULE_BYTES), pa);
     }
 }

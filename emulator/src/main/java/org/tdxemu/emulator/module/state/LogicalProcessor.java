@@ -1,17 +1,17 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.state;
 
 /** One LP's module-local state (module-abi.md §2.3). */
-final class LogicalProcessor {
+public final class LogicalProcessor {
 
-    final int cpu;
+    public final int cpu;
     /** The package ID the module derives from the x2APIC ID; checked against MAX_PKGS at LP.INIT. */
-    final int packageId;
+    public final int packageId;
     /** {@code lp_is_init}: set by a successful LP.INIT, never cleared. */
-    volatile boolean initialized;
+    public volatile boolean initialized;
     /** {@code lp_is_busy}: inside a SEAMCALL. TDH.SYS.SHUTDOWN looks at the others'. */
-    volatile boolean busy;
+    public volatile boolean busy;
 
-    LogicalProcessor(int cpu, int packageId) {
+    public LogicalProcessor(int cpu, int packageId) {
         this.cpu = cpu;
         this.packageId = packageId;
     }

@@ -1,5 +1,7 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
 import org.tdxemu.seamcall.register.RegisterFile;
 
 /**
@@ -7,6 +9,6 @@ import org.tdxemu.seamcall.register.RegisterFile;
  * registers, writes only the registers the leaf writes, and returns the completion status.
  */
 @FunctionalInterface
-interface LeafHandler {
+public interface LeafHandler {
     long execute(ModuleContext module, LogicalProcessor lp, RegisterFile registers);
 }

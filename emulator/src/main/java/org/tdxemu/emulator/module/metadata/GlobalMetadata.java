@@ -1,10 +1,12 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.metadata;
 
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntToLongFunction;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.seamcall.layout.CmrInfoArray;
@@ -38,7 +40,7 @@ import org.tdxemu.seamcall.metadata.SysField;
  *   <li>CPUID_CONFIG_VALUES: CONFIG_DIRECT only, see {@link CpuidConfigurable}.</li>
  * </ul>
  */
-final class GlobalMetadata {
+public final class GlobalMetadata {
 
     static final long VENDOR_ID_INTEL = 0x8086;
     static final int MAX_VCPUS_PER_TD = 576;
@@ -71,27 +73,27 @@ final class GlobalMetadata {
     private static final int STEPPING_MASK = 0xF;
 
     /** Element {@code index} of a table entry, counting across the entry's fields. */
-    record Element(SysField field, int index) {
-        Element {
+    public record Element(SysField field, int index) {
+        public Element {
             if (index < 0 || index >= elementCount(field)) {
                 throw new IndexOutOfBoundsException(field + " has " + elementCount(field) + " elements: " + index);
             }
         }
 
-        int fieldNumber() {
+        public int fieldNumber() {
             return index / field.elements();
         }
 
-        int elementInField() {
+        public int elementInField() {
             return index % field.elements();
         }
 
-        boolean startsField() {
+        public boolean startsField() {
             return elementInField() == 0;
         }
 
         /** The table's ID of this element. */
-        FieldId id() {
+        public FieldId id() {
             return field.id(fieldNumber(), elementInField());
         }
     }
@@ -106,7 +108,7 @@ final class GlobalMetadata {
         this.version = version;
     }
 
-    static GlobalMetadata of(Platform platform, ModuleSettings settings) {
+    public static GlobalMetadata of(Platform platform, ModuleSettings settings) {
         List<CpuidConfig> cpuidConfigs = CpuidConfigurable.of(settings.version());
         if (cpuidConfigs.size() > SysField.CPUID_CONFIG_LEAVES.fields()) {
             throw new IllegalStateException(cpuidConfigs.size() + " configurable CPUID leaves do not fit "
@@ -132,34 +134,34 @@ final class GlobalMetadata {
         return new GlobalMetadata(values, cpuidConfigs, settings.version());
     }
 
-    static int elementCount(SysField field) {
+    public static int elementCount(SysField field) {
         return field.fields() * field.elements();
     }
 
     /** The value of a single-element field. */
-    long value(SysField field) {
+    public long value(SysField field) {
         return value(field, 0);
     }
 
-    long value(SysField field, int index) {
+    public long value(SysField field, int index) {
         return value(new Element(field, index));
     }
 
-    long value(Element element) {
+    public long value(Element element) {
         return values.get(element.field())[element.index()];
     }
 
     /** What TDH.SYS.INFO lists as CPUID_CONFIG, in index order. */
-    List<CpuidConfig> cpuidConfigs() {
+    public List<CpuidConfig> cpuidConfigs() {
         return cpuidConfigs;
     }
 
     /** TDSYSINFO's SYS_RD: whether TDH.SYS.RD and RDALL exist to enumerate the rest. */
-    boolean hasMetadataLeaves() {
+    public boolean hasMetadataLeaves() {
         return version.hasMetadataLeaves();
     }
 
-    Element first() {
+    public Element first() {
         return new Element(TABLE[0], 0);
     }
 
@@ -167,7 +169,7 @@ final class GlobalMetadata {
      * The element a field ID names, looked up as the module does by class code and field code
      * alone: the first entry of that class whose field codes cover it.
      */
-    Optional<Element> find(FieldId id) {
+    public Optional<Element> find(FieldId id) {
         for (SysField field : TABLE) {
             int offset = id.fieldCode() - field.id().fieldCode();
             if (field.id().classCode() == id.classCode() && offset >= 0 && offset < elementCount(field)) {
@@ -178,7 +180,7 @@ final class GlobalMetadata {
     }
 
     /** The element after this one in table order: the rest of its entry, then the next entry. */
-    Optional<Element> nextElement(Element element) {
+    public Optional<Element> nextElement(Element element) {
         if (element.index() + 1 < elementCount(element.field())) {
             return Optional.of(new Element(element.field(), element.index() + 1));
         }
@@ -186,7 +188,7 @@ final class GlobalMetadata {
     }
 
     /** The first element of the field after this element's field, in table order. */
-    Optional<Element> nextField(Element element) {
+    public Optional<Element> nextField(Element element) {
         if (element.fieldNumber() + 1 < element.field().fields()) {
             return Optional.of(new Element(element.field(), (element.fieldNumber() + 1) * element.field().elements()));
         }

@@ -1,6 +1,7 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.metadata;
 
 import java.util.List;
+import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.seamcall.layout.CpuidConfig;
 
 /**

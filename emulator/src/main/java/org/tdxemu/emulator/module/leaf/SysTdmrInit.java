@@ -1,5 +1,10 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.leaf;
 
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
+import org.tdxemu.emulator.module.state.ModuleMemory;
+import org.tdxemu.emulator.module.state.TdmrEntry;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.layout.PageType;
 import org.tdxemu.seamcall.layout.PamtEntry;

@@ -1,6 +1,10 @@
-package org.tdxemu.emulator.module;
+package org.tdxemu.emulator.module.state;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.emulator.module.SysState;
+import org.tdxemu.emulator.module.metadata.GlobalMetadata;
 import org.tdxemu.emulator.platform.Hardware;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.emulator.platform.PlatformKeyIds;
@@ -14,40 +18,40 @@ import org.tdxemu.seamcall.status.StatusCode;
  * published through the volatile {@link #state}: they are written before the state transition
  * that makes them reachable.
  */
-final class ModuleContext {
+public final class ModuleContext {
 
     /** MAX_PKGS: package IDs the module can track. */
-    static final int MAX_PACKAGES = 8;
+    public static final int MAX_PACKAGES = 8;
 
-    final Platform platform;
-    final ModuleSettings settings;
-    final ModuleVersion version;
-    final ModuleMemory memory;
-    final Hardware hardware;
-    final SharexLock globalLock = new SharexLock();
-    final LogicalProcessor[] lps;
-    final KeyOwnerTable kot;
+    public final Platform platform;
+    public final ModuleSettings settings;
+    public final ModuleVersion version;
+    public final ModuleMemory memory;
+    public final Hardware hardware;
+    public final SharexLock globalLock = new SharexLock();
+    public final LogicalProcessor[] lps;
+    public final KeyOwnerTable kot;
     /** The global metadata TDH.SYS.INFO, RD and RDALL report; fixed at load, so read without a lock. */
-    final GlobalMetadata metadata;
+    public final GlobalMetadata metadata;
 
-    volatile SysState state = SysState.SYSINIT_PENDING;
+    public volatile SysState state = SysState.SYSINIT_PENDING;
     /** {@code num_of_lps} and {@code num_of_pkgs}, from MCHECK at SYS.INIT. */
-    int lpCount;
-    int packageCount;
-    final AtomicInteger initializedLps = new AtomicInteger();
-    final AtomicInteger configuredPackages = new AtomicInteger();
+    public int lpCount;
+    public int packageCount;
+    public final AtomicInteger initializedLps = new AtomicInteger();
+    public final AtomicInteger configuredPackages = new AtomicInteger();
     /** {@code pkg_config_bitmap}, one bit per package ID. */
-    final AtomicInteger packageBitmap = new AtomicInteger();
+    public final AtomicInteger packageBitmap = new AtomicInteger();
     /** The global private KeyID, from TDH.SYS.CONFIG's R8. */
-    volatile int hkid;
+    public volatile int hkid;
     /** SEAMRR, latched at SYS.INIT. */
-    Range seamrr = new Range(0, 0);
+    public Range seamrr = new Range(0, 0);
 
     /** {@code tdmr_table}; the first {@link #tdmrCount} entries are in use once CONFIG succeeded. */
-    final TdmrEntry[] tdmrTable = new TdmrEntry[ModuleSettings.TABLE_TDMRS];
-    volatile int tdmrCount;
+    public final TdmrEntry[] tdmrTable = new TdmrEntry[ModuleSettings.TABLE_TDMRS];
+    public volatile int tdmrCount;
 
-    ModuleContext(Platform platform, ModuleSettings settings, ModuleMemory memory, Hardware hardware) {
+    public ModuleContext(Platform platform, ModuleSettings settings, ModuleMemory memory, Hardware hardware) {
         this.platform = platform;
         this.settings = settings;
         this.version = settings.version();
@@ -61,16 +65,16 @@ final class ModuleContext {
         this.metadata = GlobalMetadata.of(platform, settings);
     }
 
-    PlatformKeyIds keyIds() {
+    public PlatformKeyIds keyIds() {
         return platform.keyIds();
     }
 
-    long hkidMask() {
+    public long hkidMask() {
         return keyIds().hkidMask();
     }
 
     /** The status of a failed RDRAND in SYS.INIT and LP.INIT. */
-    long entropyFailure() {
+    public long entropyFailure() {
         return version.reportsEntropyAsSysBusy() ? StatusCode.TDX_SYS_BUSY.value()
                 : StatusCode.TDX_RND_NO_ENTROPY.value();
     }
@@ -80,7 +84,7 @@ final class ModuleContext {
      * {@code size} (HKID bits included), below 2^52, clear of SEAMRR once the HKID bits are
      * dropped, and with an HKID below the private range.
      */
-    boolean isSharedHpa(long pa, long size) {
+    public boolean isSharedHpa(long pa, long size) {
         if ((pa & (size - 1)) != 0) {
             return false;
         }
@@ -96,12 +100,12 @@ final class ModuleContext {
     }
 
     /** Whether a physical address is below 2^52 and carries no HKID bits. */
-    boolean isPlainPhysical(long pa) {
+    public boolean isPlainPhysical(long pa) {
         return pa >>> PhysicalAddress.MAX_BITS == 0 && (pa & hkidMask()) == 0;
     }
 
     /** Whether any LP other than {@code self} is inside a SEAMCALL. */
-    boolean anotherLpBusy(LogicalProcessor self) {
+    public boolean anotherLpBusy(LogicalProcessor self) {
         for (LogicalProcessor lp : lps) {
             if (lp != self && lp.busy) {
                 return true;
