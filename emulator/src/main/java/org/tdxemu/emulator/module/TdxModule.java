@@ -151,7 +151,7 @@ public final class TdxModule implements Seamcall {
             tdmrs.add(new ModuleStatus.TdmrProgress(e.base, e.size, e.next()));
         }
         return new ModuleStatus(module.state, cpus, module.packageBitmap.get(), module.configuredPackages.get(),
-                module.hkid, tdmrs);
+                module.hkid, tdmrs, module.dynamicPamt);
     }
 
     /** For tests in this package: the module's internals. */

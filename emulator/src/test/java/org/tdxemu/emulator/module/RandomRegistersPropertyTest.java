@@ -86,7 +86,7 @@ class RandomRegistersPropertyTest {
         Observed withoutHkid() {
             ModuleStatus s = status;
             return new Observed(new ModuleStatus(s.state(), s.initializedCpus(), s.packageBitmap(),
-                    s.configuredPackages(), 0, s.tdmrs()));
+                    s.configuredPackages(), 0, s.tdmrs(), s.dynamicPamt()));
         }
     }
 

@@ -16,7 +16,9 @@ import org.tdxemu.seamcall.status.Statuses;
  * <p>The minimum PAMT size is (TDMR size / page size) × the PAMT entry size this module reports
  * for that level. The real module multiplies by {@code sizeof(pamt_entry_t)}, the same constant
  * it reports (16 in every release), so a module reporting another size is taken to be built
- * with it; TDH.SYS.TDMR.INIT lays the entries out with the same sizes.
+ * with it; TDH.SYS.TDMR.INIT lays the entries out with the same sizes. Under Dynamic PAMT the 4K
+ * level is a bitmap of one bit per 4 KiB page, hard-coded in the module whatever it reports
+ * (dynamic-pamt.md §2.3); every other check treats it as any PAMT.
  */
 public final class TdmrArrayCheck {
 
@@ -31,15 +33,18 @@ public final class TdmrArrayCheck {
     private final long hkidMask;
     private final ModuleSettings settings;
     private final boolean checksEmptyTail;
+    private final boolean dynamicPamt;
     private final TdmrInfo[] accepted;
     private final AvailableAreas[] availableAreas;
     private int count;
 
-    public TdmrArrayCheck(CmrCoverage cmrs, long hkidMask, ModuleSettings settings) {
+    /** @param dynamicPamt the CONFIG call enables Dynamic PAMT: the 4K PAMTs are bitmaps */
+    public TdmrArrayCheck(CmrCoverage cmrs, long hkidMask, ModuleSettings settings, boolean dynamicPamt) {
         this.cmrs = cmrs;
         this.hkidMask = hkidMask;
         this.settings = settings;
         this.checksEmptyTail = settings.version().checksEmptyTail();
+        this.dynamicPamt = dynamicPamt;
         this.accepted = new TdmrInfo[ModuleSettings.TABLE_TDMRS];
         this.availableAreas = new AvailableAreas[ModuleSettings.TABLE_TDMRS];
     }
@@ -174,8 +179,14 @@ public final class TdmrArrayCheck {
         if (!isPlainPhysical(base) || !isPlainPhysical(base + size - 1)) {
             return false;
         }
-        long required = (tdmrSize >>> ps.shift()) * entrySize(ps);
-        return Long.compareUnsigned(size, required) >= 0;
+        return Long.compareUnsigned(size, requiredPamtBytes(tdmrSize, ps)) >= 0;
+    }
+
+    private long requiredPamtBytes(long tdmrSize, PageSize ps) {
+        if (dynamicPamt && ps == PageSize.SIZE_4K) {
+            return (tdmrSize >>> ps.shift()) / Byte.SIZE;
+        }
+        return (tdmrSize >>> ps.shift()) * entrySize(ps);
     }
 
     private long entrySize(PageSize ps) {

@@ -20,6 +20,11 @@ import org.tdxemu.seamcall.status.Statuses;
  * (module-abi.md §4.4). RCX is the TDMR pointer array, RDX the number of TDMRs, R8 the HKID; only
  * RAX is written.
  *
+ * <p>On a build with Dynamic PAMT, R8 bit 16 enables it (dynamic-pamt.md §2.2): refused, with
+ * every other bad R8, when the KeyID bits of an address start above bit 48; the 4K PAMTs are then
+ * bitmaps, checked for their size as such, and TDH.SYS.TDMR.INIT covers 16 MiB a call. Everywhere
+ * else bit 16 is reserved like bits 63:17, as in 1.5.01 and 1.5.05.
+ *
  * <p>RDX is limited by the module's MAX_TDMRS, the value it reports
  * ({@link ModuleSettings#maxTdmrs()}, 64 by default): the real module checks and reports one
  * constant. Every TDMR_INFO is read with all 16 reserved-area slots whatever the reported
@@ -33,8 +38,10 @@ import org.tdxemu.seamcall.status.Statuses;
  */
 final class SysConfig implements LeafHandler {
 
-    /** R8 bits 15:0 are the HKID; the rest are reserved. */
+    /** R8 bits 15:0 are the HKID. */
     private static final int HKID_BITS = 16;
+    /** R8 bit 16, on a build with Dynamic PAMT: enable it. Every other bit above the HKID is reserved. */
+    private static final long ENABLE_DYNAMIC_PAMT = 1L << HKID_BITS;
 
     @Override
     public long execute(ModuleContext module, LogicalProcessor lp, RegisterFile registers) {
@@ -58,9 +65,13 @@ final class SysConfig implements LeafHandler {
         if (Long.compareUnsigned(tdmrCount, module.settings.maxTdmrs()) > 0 || tdmrCount < 1) {
             return Statuses.operandInvalid(Gpr.RDX);
         }
-        int hkid = (int) (options & ((1 << HKID_BITS) - 1));
-        if (options >>> HKID_BITS != 0 || hkid < module.keyIds().privateHkidMin()
-                || hkid > module.keyIds().privateHkidMax()) {
+        long hkidField = (1L << HKID_BITS) - 1;
+        long defined = module.settings.dynamicPamt() ? hkidField | ENABLE_DYNAMIC_PAMT : hkidField;
+        int hkid = (int) (options & hkidField);
+        boolean dynamicPamt = (options & ENABLE_DYNAMIC_PAMT) != 0;
+        if ((options & ~defined) != 0 || hkid < module.keyIds().privateHkidMin()
+                || hkid > module.keyIds().privateHkidMax()
+                || (dynamicPamt && module.keyIds().hkidStartBit() > ModuleSettings.DYNAMIC_PAMT_MAX_HKID_START_BIT)) {
             return Statuses.operandInvalid(Gpr.R8);
         }
         // module-abi.md §4.4 pre-check 7: the reservation stays even if a TDMR fails below.
@@ -68,7 +79,7 @@ final class SysConfig implements LeafHandler {
         module.hkid = hkid;
 
         TdmrArrayCheck check = new TdmrArrayCheck(new CmrCoverage(module.platform.cmrSlots()), module.hkidMask(),
-                module.settings);
+                module.settings, dynamicPamt);
         TdmrPointerArray pointers = TdmrPointerArray.at(module.memory, arrayPa);
         for (int i = 0; i < tdmrCount; i++) {
             long tdmrInfoPa = pointers.get(i);
@@ -83,6 +94,7 @@ final class SysConfig implements LeafHandler {
             module.tdmrTable[i] = TdmrEntry.of(tdmr);
         }
         module.tdmrCount = (int) tdmrCount;
+        module.dynamicPamt = dynamicPamt;
         module.packageBitmap.set(0);
         module.state = SysState.SYSCONFIG_DONE;
         return StatusCode.TDX_SUCCESS.value();

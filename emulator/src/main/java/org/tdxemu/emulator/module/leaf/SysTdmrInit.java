@@ -16,24 +16,27 @@ import org.tdxemu.seamcall.status.Statuses;
 
 /**
  * TDH.SYS.TDMR.INIT, leaf 36: initialize the next 1024 4K-level PAMT entries, 4 MiB of one TDMR
- * (module-abi.md §4.6). RCX is the TDMR's base; RDX returns the next address to initialize,
- * rounded down to 1G, or 0. Runs without the global lock: different TDMRs in parallel, the same
- * TDMR behind its try-mutex.
+ * (module-abi.md §4.6); under Dynamic PAMT the next 4096 pages' bits of the 4K-level bitmap, 16 MiB
+ * of the TDMR (dynamic-pamt.md §2.4). RCX is the TDMR's base; RDX returns the next address to
+ * initialize, rounded down to 1G, or 0. Runs without the global lock: different TDMRs in parallel,
+ * the same TDMR behind its try-mutex.
  *
  * <p>Entries are located with the PAMT entry sizes the module reports, as CONFIG sized the PAMTs
  * with them; the page type is byte {@link PamtEntry#PAGE_TYPE} of an entry, every other byte 0.
  * Writes go through the global private HKID. The 4K entries of one call are written as runs:
  * zero fills for PT_NDA (which cost nothing on memory never written) and fills with the PT_RSVD
  * entry as a repeated pattern (whose whole pages host memory may share), the runs found by
- * intersecting the call's 4 MiB with the sorted reserved areas. The 2M and 1G entries are written as the module does: a cacheline-aligned entry zeroes
- * its whole 64-byte line, then every entry gets its page type.
+ * intersecting the call's 4 MiB with the sorted reserved areas. The 2M and 1G entries are written
+ * as the module does: a cacheline-aligned entry zeroes its whole 64-byte line, then every entry gets
+ * its page type. A bitmap's bits are written 0, reserved pages' too: the reference does not say
+ * what the module writes there, and no host reads it at initialization.
  */
 final class SysTdmrInit implements LeafHandler {
 
     /** TDMR_4K_PAMT_INIT_COUNT: 4K entries per call. */
     static final int ENTRIES_PER_CALL = 1024;
-    /** The TDMR bytes one call covers: 4 MiB. */
-    static final long BYTES_PER_CALL = ENTRIES_PER_CALL * PageSize.SIZE_4K.bytes();
+    /** Under Dynamic PAMT, the 4 KiB pages whose bitmap bits one call initializes. */
+    static final int DYNAMIC_PAMT_PAGES_PER_CALL = 4096;
     private static final long ALIGN_1G = PageSize.SIZE_1G.bytes();
     private static final int CACHELINE = 64;
 
@@ -70,8 +73,9 @@ final class SysTdmrInit implements LeafHandler {
             if (Long.compareUnsigned(next, tdmr.end()) >= 0) {
                 return StatusCode.TDX_TDMR_ALREADY_INITIALIZED.value();
             }
-            initializePamt(module, tdmr, next - tdmr.base);
-            next += BYTES_PER_CALL;
+            long pages = module.dynamicPamt ? DYNAMIC_PAMT_PAGES_PER_CALL : ENTRIES_PER_CALL;
+            initializePamt(module, tdmr, next - tdmr.base, pages);
+            next += pages << PageSize.SIZE_4K.shift();
             tdmr.advanceTo(next);
             registers.set(Gpr.RDX, next & ~(ALIGN_1G - 1));
             return StatusCode.TDX_SUCCESS.value();
@@ -90,14 +94,26 @@ final class SysTdmrInit implements LeafHandler {
         return null;
     }
 
-    /** The PAMT entries for {@code [offset, offset + 4 MiB)} of the TDMR. */
-    private void initializePamt(ModuleContext module, TdmrEntry tdmr, long offset) {
+    /** The PAMT entries for {@code pages} 4 KiB pages of the TDMR from {@code offset}. */
+    private void initializePamt(ModuleContext module, TdmrEntry tdmr, long offset, long pages) {
         long hkidBits = (long) module.hkid << module.keyIds().hkidStartBit();
-        initialize4kEntries(module.memory, tdmr, offset, hkidBits);
-        initializeNodes(module.memory, tdmr.pamtBase(PageSize.SIZE_2M) | hkidBits, entrySize2m, offset,
+        if (module.dynamicPamt) {
+            initializeBitmap(module.memory, tdmr, offset, pages, hkidBits);
+        } else {
+            initialize4kEntries(module.memory, tdmr, offset, hkidBits);
+        }
+        long bytes = pages << PageSize.SIZE_4K.shift();
+        initializeNodes(module.memory, tdmr.pamtBase(PageSize.SIZE_2M) | hkidBits, entrySize2m, offset, bytes,
                 PageSize.SIZE_2M);
-        initializeNodes(module.memory, tdmr.pamtBase(PageSize.SIZE_1G) | hkidBits, entrySize1g, offset,
+        initializeNodes(module.memory, tdmr.pamtBase(PageSize.SIZE_1G) | hkidBits, entrySize1g, offset, bytes,
                 PageSize.SIZE_1G);
+    }
+
+    /** The bitmap's bits of those pages, all 0; a call's pages start on a byte of the bitmap. */
+    private static void initializeBitmap(ModuleMemory memory, TdmrEntry tdmr, long offset, long pages,
+                                         long hkidBits) {
+        long firstPage = offset >>> PageSize.SIZE_4K.shift();
+        memory.fill((tdmr.pamtBase(PageSize.SIZE_4K) | hkidBits) + firstPage / Byte.SIZE, pages / Byte.SIZE, (byte) 0);
     }
 
     /** PT_RSVD for the pages in a reserved area of this TDMR, PT_NDA for the others. */
@@ -135,12 +151,14 @@ final class SysTdmrInit implements LeafHandler {
     }
 
     /**
-     * The 2M or 1G entries whose whole range this call completes or starts: two 2M entries per
-     * call; the 1G entry on the call that finishes its GiB (pamt_nodes_init).
+     * The 2M or 1G entries whose whole range the call's {@code bytes} from {@code offset} complete
+     * or start: two 2M entries per 4 MiB call; the 1G entry on the call that finishes its GiB
+     * (pamt_nodes_init).
      */
-    private static void initializeNodes(ModuleMemory memory, long pamt, int entrySize, long offset, PageSize ps) {
+    private static void initializeNodes(ModuleMemory memory, long pamt, int entrySize, long offset, long bytes,
+                                        PageSize ps) {
         long firstNode = offset >>> ps.shift();
-        long nodes = ((offset + BYTES_PER_CALL) >>> ps.shift()) - firstNode;
+        long nodes = ((offset + bytes) >>> ps.shift()) - firstNode;
         for (long n = 0; n < nodes; n++) {
             long entry = pamt + (firstNode + n) * entrySize;
             if (entry % CACHELINE == 0) {

@@ -13,11 +13,13 @@ import org.tdxemu.seamcall.layout.CmrInfoArray;
 import org.tdxemu.seamcall.layout.CpuidConfig;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.metadata.FieldId;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.metadata.SysField;
 
 /**
  * The module's global (SYS context) metadata: every element of every field of the 1.5.05 table
- * ({@link SysField}, in table order) with the value TDH.SYS.RD reports for it (module-abi.md
+ * ({@link SysField#table}, in table order; with the two Dynamic PAMT fields when the build supports
+ * it) with the value TDH.SYS.RD reports for it (module-abi.md
  * §6.2), already masked to the element size as the module's read masks do. It is computed once
  * from the platform and the build settings and never changes, so the leaves that read it need no
  * lock. TDH.SYS.INFO takes its values from here too; a 1.0 module has no TDH.SYS.RD, and its table
@@ -38,6 +40,8 @@ import org.tdxemu.seamcall.metadata.SysField;
  *       whose family and model the list lacks (the real module stops with a fatal error there)
  *       gets NUM_ALLOWED_FMS = 1 and only its own FMS.</li>
  *   <li>CPUID_CONFIG_VALUES: CONFIG_DIRECT only, see {@link CpuidConfigurable}.</li>
+ *   <li>MIN_DYNAMIC_PAMT_NUM_HKID_BITS: {@code max_pa - 48} with the module's MAX_PA of 52 bits,
+ *       so 4 (dynamic-pamt.md §2.1).</li>
  * </ul>
  */
 public final class GlobalMetadata {
@@ -47,7 +51,6 @@ public final class GlobalMetadata {
     /** CPUID_CONFIG_LEAVES beyond NUM_CPUID_CONFIG read as all ones: "no leaf", not an error. */
     static final long NO_CPUID_LEAF = -1L;
 
-    private static final SysField[] TABLE = SysField.values();
     private static final int PAGE_BYTES = (int) PageSize.SIZE_4K.bytes();
     private static final int TDR_PAGES = 1;
     private static final int TDCS_PAGES_PER_L2_VM = 1;
@@ -98,11 +101,15 @@ public final class GlobalMetadata {
         }
     }
 
+    /** The entries this build's table has, in order. */
+    private final List<SysField> table;
     private final Map<SysField, long[]> values;
     private final List<CpuidConfig> cpuidConfigs;
     private final ModuleVersion version;
 
-    private GlobalMetadata(Map<SysField, long[]> values, List<CpuidConfig> cpuidConfigs, ModuleVersion version) {
+    private GlobalMetadata(List<SysField> table, Map<SysField, long[]> values, List<CpuidConfig> cpuidConfigs,
+                           ModuleVersion version) {
+        this.table = table;
         this.values = values;
         this.cpuidConfigs = cpuidConfigs;
         this.version = version;
@@ -118,8 +125,9 @@ public final class GlobalMetadata {
             throw new IllegalStateException(platform.cmrSlots().size() + " CMR slots for "
                     + SysField.CMR_BASE.fields() + " CMR_BASE fields");
         }
+        List<SysField> table = SysField.table(settings.dynamicPamt());
         Map<SysField, long[]> values = new EnumMap<>(SysField.class);
-        for (SysField field : TABLE) {
+        for (SysField field : table) {
             long[] elements = valuesOf(field, platform, settings, cpuidConfigs);
             if (elements.length != elementCount(field)) {
                 throw new IllegalStateException(field + " has " + elementCount(field) + " elements, not "
@@ -131,7 +139,7 @@ public final class GlobalMetadata {
             }
             values.put(field, elements);
         }
-        return new GlobalMetadata(values, cpuidConfigs, settings.version());
+        return new GlobalMetadata(table, values, cpuidConfigs, settings.version());
     }
 
     public static int elementCount(SysField field) {
@@ -162,7 +170,7 @@ public final class GlobalMetadata {
     }
 
     public Element first() {
-        return new Element(TABLE[0], 0);
+        return new Element(table.get(0), 0);
     }
 
     /**
@@ -170,7 +178,7 @@ public final class GlobalMetadata {
      * alone: the first entry of that class whose field codes cover it.
      */
     public Optional<Element> find(FieldId id) {
-        for (SysField field : TABLE) {
+        for (SysField field : table) {
             int offset = id.fieldCode() - field.id().fieldCode();
             if (field.id().classCode() == id.classCode() && offset >= 0 && offset < elementCount(field)) {
                 return Optional.of(new Element(field, offset));
@@ -195,9 +203,9 @@ public final class GlobalMetadata {
         return firstOfNextEntry(element.field());
     }
 
-    private static Optional<Element> firstOfNextEntry(SysField field) {
-        int next = field.ordinal() + 1;
-        return next < TABLE.length ? Optional.of(new Element(TABLE[next], 0)) : Optional.empty();
+    private Optional<Element> firstOfNextEntry(SysField field) {
+        int next = table.indexOf(field) + 1;
+        return next < table.size() ? Optional.of(new Element(table.get(next), 0)) : Optional.empty();
     }
 
     private static long[] valuesOf(SysField field, Platform platform, ModuleSettings settings,
@@ -230,6 +238,9 @@ public final class GlobalMetadata {
             case PAMT_4K_ENTRY_SIZE -> one(settings.pamt4kEntrySize());
             case PAMT_2M_ENTRY_SIZE -> one(settings.pamt2mEntrySize());
             case PAMT_1G_ENTRY_SIZE -> one(settings.pamt1gEntrySize());
+            case PAMT_PAGE_BITMAP_ENTRY_BITS -> one(ModuleSettings.PAMT_PAGE_BITMAP_ENTRY_BITS);
+            case MIN_DYNAMIC_PAMT_NUM_HKID_BITS -> one(Math.max(0, PhysicalAddress.MAX_BITS
+                    - ModuleSettings.DYNAMIC_PAMT_MAX_HKID_START_BIT));
             case TDR_BASE_SIZE -> one(TDR_PAGES * PAGE_BYTES);
             case TDCS_BASE_SIZE -> one(tdcsPages(version) * PAGE_BYTES);
             case TDCS_SIZE_PER_L2_VM -> one(TDCS_PAGES_PER_L2_VM * PAGE_BYTES);

@@ -44,6 +44,11 @@ public final class ModuleContext {
     public final AtomicInteger packageBitmap = new AtomicInteger();
     /** The global private KeyID, from TDH.SYS.CONFIG's R8. */
     public volatile int hkid;
+    /**
+     * Whether the successful TDH.SYS.CONFIG enabled Dynamic PAMT (R8 bit 16): the 4K PAMT levels
+     * are bitmaps and TDH.SYS.TDMR.INIT covers 16 MiB a call. Set with the TDMR table.
+     */
+    public volatile boolean dynamicPamt;
     /** SEAMRR, latched at SYS.INIT. */
     public Range seamrr = new Range(0, 0);
 
