@@ -13,6 +13,13 @@ public enum Profile {
      */
     MAINLINE("virt/tdx: "),
     /**
+     * Today's mainline (kernel-init.md's LATEST): tdx_enable() is a boot-time initcall that takes
+     * VMX references of its own, init_tdx_module() prints the module's version, and the outcome is
+     * {@code TDX-Module initialized} or {@code TDX-Module initialization failed (%d)}; after a
+     * failure TDX stays off.
+     */
+    LATEST("virt/tdx: "),
+    /**
      * The November 2022 v7 series the seed reviews: TDH.SYS.INFO with its CMR checks, SYS.INIT and
      * LP.INIT driven by init itself, -E2BIG, no entropy retry, and shutdown on failure.
      */

@@ -17,7 +17,7 @@ import org.tdxemu.seamcall.register.RegisterFile;
 /**
  * get_tdx_sys_info() of Linux 6.16 and later (tdx_global_metadata.c, kernel-init.md §1.3 step C):
  * one TDH.SYS.RD per field, group after group; the first failure stops every later read, and the
- * value of an unread field stays 0.
+ * value of an unread field stays 0. From M70 (LATEST) the version group comes first.
  *
  * <p>With holes from the CMRs, the CMR group of that patch series is read after the TDMR group:
  * NUM_CMRS, the bases, then the sizes, for as many slots as NUM_CMRS says (the module says 32).
@@ -44,11 +44,12 @@ final class MainlineMetadata {
         this.log = log;
     }
 
-    static Result read(MainlineSeamcalls seamcalls, int cpu, HoleSource holes, KernelLog log) {
-        return new MainlineMetadata(seamcalls, cpu, log).read(holes);
+    static Result read(MainlineSeamcalls seamcalls, int cpu, HoleSource holes, MergedRelease release, KernelLog log) {
+        return new MainlineMetadata(seamcalls, cpu, log).read(holes, release);
     }
 
-    private Result read(HoleSource holes) {
+    private Result read(HoleSource holes, MergedRelease release) {
+        TdxSysInfo.Version version = release.readsVersion() ? readVersion() : TdxSysInfo.Version.NOT_READ;
         long features0 = read(SysField.TDX_FEATURES0);
         ModuleLimits tdmr = new ModuleLimits((int) (read(SysField.MAX_TDMRS) & U16),
                 (int) (read(SysField.MAX_RESERVED_PER_TDMR) & U16), (int) (read(SysField.PAMT_4K_ENTRY_SIZE) & U16),
@@ -57,7 +58,15 @@ final class MainlineMetadata {
         TdxSysInfo.TdControl tdControl = new TdxSysInfo.TdControl((int) (read(SysField.TDR_BASE_SIZE) & U16),
                 (int) (read(SysField.TDCS_BASE_SIZE) & U16), (int) (read(SysField.TDVPS_BASE_SIZE) & U16));
         TdxSysInfo.TdConfigurability tdConf = failure.isEmpty() ? readTdConf() : emptyTdConf();
-        return new Result(new TdxSysInfo(features0, tdmr, cmrs, tdControl, tdConf), failure);
+        return new Result(new TdxSysInfo(version, features0, tdmr, cmrs, tdControl, tdConf), failure);
+    }
+
+    /** get_tdx_sys_info_version(): minor, major, update, as the struct orders them. */
+    private TdxSysInfo.Version readVersion() {
+        int minor = (int) (read(SysField.MINOR_VERSION) & U16);
+        int major = (int) (read(SysField.MAJOR_VERSION) & U16);
+        int update = (int) (read(SysField.UPDATE_VERSION) & U16);
+        return new TdxSysInfo.Version(major, minor, update);
     }
 
     /** get_tdx_sys_info_cmr(), then trim_empty_tail_cmrs(): the list ends at the first empty slot. */

@@ -18,12 +18,13 @@ import org.tdxemu.seamcall.memory.Range;
  * InitResult result = kernel.boot();
  * }</pre>
  */
-public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
+public sealed interface TdxKernel permits MergedKernel, V7Kernel {
 
     /** A kernel of {@code options}' profile on {@code host}, whose TDX module answers through {@code module}. */
     static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
         return switch (options.profile()) {
             case MAINLINE -> new MainlineKernel(options.holes(), host, module);
+            case LATEST -> new LatestKernel(options.holes(), host, module);
             case V7 -> new V7Kernel(host, module);
         };
     }
@@ -53,15 +54,15 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      */
     static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
-            case MAINLINE -> MainlineKernel.plannerSetup(host, limits, options.holes(), cmrs);
+            case MAINLINE, LATEST -> MergedKernel.plannerSetup(options.profile(), host, limits, options.holes(), cmrs);
             case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
         };
     }
 
     /**
-     * What the whole system does at boot: the kernel's early TDX detection, then, for the merged
-     * kernel, KVM's bring-up (tdx_cpu_enable() on every online CPU, stopping at the first failure,
-     * then tdx_enable()); for v7, tdx_enable().
+     * What the whole system does at boot: the kernel's early TDX detection, then, for Linux 6.18,
+     * KVM's bring-up (tdx_cpu_enable() on every online CPU, stopping at the first failure, then
+     * tdx_enable()); for today's mainline, the initcall tdx_enable(); for v7, tdx_enable().
      */
     InitResult boot();
 

@@ -1,8 +1,10 @@
 package org.tdxemu.scenarios.cli;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.HoleSource;
@@ -22,7 +24,7 @@ import picocli.CommandLine.TypeConversionException;
 final class WhatIf {
 
     @Option(names = "--kernel-profile", paramLabel = "P", converter = ProfileConverter.class,
-            description = "run as this kernel: mainline or v7")
+            completionCandidates = ProfileNames.class, description = "run as this kernel: ${COMPLETION-CANDIDATES}")
     Profile profile;
 
     @Option(names = "--module-version", paramLabel = "V", converter = VersionConverter.class,
@@ -54,6 +56,14 @@ final class WhatIf {
 
     Optional<ModuleVersion> moduleVersion() {
         return Optional.ofNullable(moduleVersion);
+    }
+
+    /** Every profile, as scenario files and the command line name it. */
+    static final class ProfileNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.of(Profile.values()).map(ScenarioReader::profileName).iterator();
+        }
     }
 
     static final class ProfileConverter implements ITypeConverter<Profile> {

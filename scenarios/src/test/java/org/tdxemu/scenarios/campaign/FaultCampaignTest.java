@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.scenarios.Library;
 import org.tdxemu.scenarios.run.ScenarioRunner;
+import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.register.Gpr;
 import org.tdxemu.seamcall.status.StatusCode;
 import org.tdxemu.seamcall.status.Statuses;
 
 /**
- * The fault campaign over three bundled scenarios (each profile, several packages): no violation,
+ * The fault campaign over bundled scenarios (each profile, several packages): no violation,
  * and the errno the kernel's mapping gives in the cells that matter most.
  */
 class FaultCampaignTest {
@@ -59,6 +62,20 @@ class FaultCampaignTest {
                 "a warning status with bit 63 clear is still -EIO");
         assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT,
                 StatusCode.TDX_TDMR_ALREADY_INITIALIZED.value()));
+    }
+
+    /** kernel-init.md §1.3 and §1.4, LATEST: the same mapping, new wording, and every VMX reference given back. */
+    @Test
+    void latestMapsAsMainlineAndTakesEveryCpuDownAfterAFailure() {
+        Scenario latest = Library.load("small-two-socket").withKernel(KernelOptions.of(Profile.LATEST));
+        CampaignResult result = new FaultCampaign(latest, false).run(2, CampaignProgress.SILENT);
+        assertNoViolations(result);
+        // As on 6.18, and the three version fields read first.
+        assertEquals(1 + 4 + 3 + 69 + 1 + 2 + 4, result.sites().size());
+        assertEquals(Map.of("EIO", 72), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
+        assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_LP_INIT, VMFAIL));
+        assertEquals(Map.of("EIO", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, StatusCode.TDX_KEY_GENERATION_FAILED.value()));
+        assertEquals(Map.of("EACCES", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, UD));
     }
 
     @Test

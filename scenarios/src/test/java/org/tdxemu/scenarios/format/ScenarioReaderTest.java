@@ -202,7 +202,7 @@ class ScenarioReaderTest {
                 + "ENOSPC, EOPNOTSUPP", error(scenario("", ", \"expect\": {\"errno\": \"EBUSY\"}")));
         assertEquals("module.version: unknown module version \"2.0\"; known: 1.0, 1.5",
                 error(scenario("", ", \"module\": {\"version\": \"2.0\"}")));
-        assertEquals("kernel.profile: unknown kernel profile \"6.8\"; known: mainline, v7",
+        assertEquals("kernel.profile: unknown kernel profile \"6.8\"; known: mainline, latest, v7",
                 error(scenario("", ", \"kernel\": {\"profile\": \"6.8\"}")));
         assertEquals("kernel.holes: holes from the CMRs is a fix to the merged kernel; the v7 profile never had it",
                 error(scenario("", ", \"kernel\": {\"profile\": \"v7\", \"holes\": \"cmr\"}")));

@@ -1,0 +1,17 @@
+package org.tdxemu.kernel.init;
+
+/**
+ * What a merged kernel's init_tdx_module() does beyond Linux 6.18's, so that the releases share
+ * one port of it.
+ *
+ * @param readsVersion M70 and LATEST: read the version group first, and print
+ *                     {@code Module version: %u.%u.%02u} after the metadata whatever came of it
+ *                     (kernel-init.md §1.3 step C)
+ */
+record MergedRelease(boolean readsVersion) {
+
+    /** Linux 6.18 (M618 with M616's metadata). */
+    static final MergedRelease V6_18 = new MergedRelease(false);
+    /** Today's mainline, kernel-init.md's LATEST. */
+    static final MergedRelease LATEST = new MergedRelease(true);
+}
