@@ -20,6 +20,13 @@ public enum Profile {
      */
     LATEST("virt/tdx: "),
     /**
+     * {@link #LATEST} with the Dynamic PAMT series, v6 (dynamic-pamt.md §3): on a module with
+     * TDX_FEATURES0 bit 36 and a host with 48 physical address bits or fewer, the 4K PAMT level is
+     * a bitmap of one bit per page, a refcount array is allocated, {@code Enable Dynamic PAMT} is
+     * printed and TDH.SYS.CONFIG gets R8 bit 16. Elsewhere it is {@link #LATEST}.
+     */
+    DPAMT("virt/tdx: "),
+    /**
      * The November 2022 v7 series the seed reviews: TDH.SYS.INFO with its CMR checks, SYS.INIT and
      * LP.INIT driven by init itself, -E2BIG, no entropy retry, and shutdown on failure.
      */

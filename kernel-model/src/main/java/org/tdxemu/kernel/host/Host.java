@@ -76,6 +76,16 @@ public final class Host implements KernelAllocator {
         events.add(new HostEvent.Freed(freed.purpose(), freed.range()));
     }
 
+    /** vzalloc(bytes). */
+    public OptionalLong vzalloc(long bytes, AllocationPurpose purpose) {
+        return zeroed(recorded(allocator.vmalloc(bytes, purpose)));
+    }
+
+    public void vfree(long pa, long bytes) {
+        Allocation freed = allocator.vfree(pa, bytes);
+        events.add(new HostEvent.Freed(freed.purpose(), freed.range()));
+    }
+
     /** alloc_contig_pages(); the memory is not zeroed, as the TDX module initializes PAMTs itself. */
     @Override
     public OptionalLong allocContigPages(long pageCount, int node) {

@@ -10,7 +10,8 @@ import org.tdxemu.kernel.host.Host;
 import org.tdxemu.seamcall.Seamcall;
 
 /**
- * Today's mainline (kernel-init.md's LATEST): the TDX core initializes the module itself, at boot,
+ * Today's mainline (kernel-init.md's LATEST), with or without the Dynamic PAMT series
+ * (dynamic-pamt.md §3): the TDX core initializes the module itself, at boot,
  * from {@code subsys_initcall(tdx_enable)} (§1.3, "Preconditions"), with VMX references of its own
  * on every CPU; init_tdx_module() reads and prints the module's version (M70); the outcome is
  * {@code TDX-Module initialized} or {@code TDX-Module initialization failed (%d)}, and after a
@@ -29,8 +30,17 @@ public final class LatestKernel extends MergedKernel {
     /** The CPUs the hotplug state "virt/tdx:online" brought up, in order. */
     private final List<Integer> cpusUp = new ArrayList<>();
 
-    public LatestKernel(HoleSource holes, Host host, Seamcall module) {
-        super(Profile.LATEST, MergedRelease.LATEST, holes, host, inVmxOperationOnly(host, module));
+    /** @param profile {@link Profile#LATEST}, or {@link Profile#DPAMT} for the kernel with the Dynamic PAMT series */
+    public LatestKernel(Profile profile, HoleSource holes, Host host, Seamcall module) {
+        super(profile, release(profile), holes, host, inVmxOperationOnly(host, module));
+    }
+
+    private static MergedRelease release(Profile profile) {
+        return switch (profile) {
+            case LATEST -> MergedRelease.LATEST;
+            case DPAMT -> MergedRelease.LATEST_WITH_DYNAMIC_PAMT;
+            case MAINLINE, V7 -> throw new IllegalArgumentException(profile + " is not today's mainline");
+        };
     }
 
     private static Seamcall inVmxOperationOnly(Host host, Seamcall module) {

@@ -65,6 +65,8 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
     private final Set<Integer> lpInitialized = new HashSet<>();
 
     private Optional<TdxSysInfo> sysinfo = Optional.empty();
+    /** Dynamic PAMT's refcount array, while the kernel holds it. */
+    private OptionalLong pamtRefcounts = OptionalLong.empty();
     private Memlist memlist = new Memlist();
     private Optional<TdmrList> tdmrList = Optional.empty();
     /** The TDMRs the last attempt built; after a success, what the kernel's TDMR list holds. */
@@ -153,10 +155,14 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
         return sysinitResult;
     }
 
-    /** init_tdx_module() (kernel-init.md §1.3 steps C to K and its error unwinding). */
+    /**
+     * init_tdx_module() (kernel-init.md §1.3 steps C to K and its error unwinding); with the Dynamic
+     * PAMT series, when it uses Dynamic PAMT, the refcount array is allocated after the checks and
+     * freed last on every error path (dynamic-pamt.md §3.4).
+     */
     protected Optional<Errno> initTdxModule() {
         int cpu = host.config().bootCpu().id();
-        MainlineMetadata.Result read = MainlineMetadata.read(seamcalls, cpu, holes, release, log);
+        MainlineMetadata.Result read = MainlineMetadata.read(seamcalls, cpu, holes, release, host.config(), log);
         sysinfo = Optional.of(read.sysinfo());
         if (release.readsVersion()) {
             log.printf("Module version: %s", read.sysinfo().version());
@@ -172,10 +178,25 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
         if (!limits.supportedByKernel()) {
             return Optional.of(Errno.EINVAL);
         }
+        if (limits.pamtPageBitmapEntryBits().isPresent()) {
+            pamtRefcounts = host.vzalloc(DynamicPamtSeries.refcountBytes(host.config()), AllocationPurpose.PAMT_REFCOUNTS);
+            if (pamtRefcounts.isEmpty()) {
+                return Optional.of(Errno.ENOMEM);
+            }
+        }
+        Optional<Errno> failure = initWithTdxMemory(read.sysinfo(), limits, cpu);
+        if (failure.isPresent() && pamtRefcounts.isPresent()) {
+            host.vfree(pamtRefcounts.getAsLong(), DynamicPamtSeries.refcountBytes(host.config()));
+            pamtRefcounts = OptionalLong.empty();
+        }
+        return failure;
+    }
 
+    /** From get_online_mems() to the end: memory list, TDMRs, TDH.SYS.CONFIG, keys, TDMR.INIT (steps E to K). */
+    private Optional<Errno> initWithTdxMemory(TdxSysInfo info, ModuleLimits limits, int cpu) {
         host.getOnlineMems();
-        MemlistBuilder.Result listed = MemlistBuilder.build(host.config(), convertibleCheck(holes),
-                read.sysinfo().cmrs(), host, log);
+        MemlistBuilder.Result listed = MemlistBuilder.build(host.config(), convertibleCheck(holes), info.cmrs(), host,
+                log);
         memlist = listed.memlist();
         if (listed.failure().isPresent()) {
             return putOnlineMems(listed.failure());
@@ -185,7 +206,7 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
             return freeMemlist(Optional.of(Errno.ENOMEM));
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
-        AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(read.sysinfo().cmrs()) : tdxMemlist.ranges();
+        AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(info.cmrs()) : tdxMemlist.ranges();
         Construction construction = TdmrPlanner.construct(tdxMemlist, holeSource, limits,
                 PlannerRules.of(profile), host, log);
         if (construction instanceof Construction.Failed failed) {
@@ -195,8 +216,13 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
         tdmrPlan = Optional.of(built);
         tdmrList.get().write(built);
 
+        long configR8 = keyIds.orElseThrow().global();
+        if (limits.pamtPageBitmapEntryBits().isPresent()) {
+            log.print("Enable Dynamic PAMT");
+            configR8 |= DynamicPamtSeries.CONFIG_ENABLE_DYNAMIC_PAMT;
+        }
         Optional<Errno> failure = CommonSteps.configTdxModule(host, tdmrList.get(), built,
-                tdmrPointerArrayBytes(built.tdmrs().size()), keyIds.orElseThrow().global(), cpu, seamcalls::prerr);
+                tdmrPointerArrayBytes(built.tdmrs().size()), configR8, cpu, seamcalls::prerr);
         if (failure.isPresent()) {
             return freePamts(failure);
         }
@@ -318,14 +344,25 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
         return host;
     }
 
-    /** The dry run of {@code profile}'s init_tdx_module() up to construct_tdmrs(), on a freshly booted host. */
-    static PlannerSetup plannerSetup(Profile profile, HostConfig config, ModuleLimits limits, HoleSource holes,
+    /**
+     * The dry run of {@code profile}'s init_tdx_module() up to construct_tdmrs(), on a freshly booted
+     * host, for a module that reports {@code offered} (with a bitmap's bits when it offers Dynamic
+     * PAMT).
+     */
+    static PlannerSetup plannerSetup(Profile profile, HostConfig config, ModuleLimits offered, HoleSource holes,
                                      List<Range> cmrs) {
         KernelLog log = new KernelLog(profile);
+        boolean dynamicPamt = profile == Profile.DPAMT && offered.pamtPageBitmapEntryBits().isPresent()
+                && DynamicPamtSeries.hostAllows(config);
+        ModuleLimits limits = dynamicPamt ? offered : offered.withStaticPamt();
         if (!limits.supportedByKernel()) {
             return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
         }
         PageAllocator allocator = new PageAllocator(config);
+        if (dynamicPamt && allocator.vmalloc(DynamicPamtSeries.refcountBytes(config),
+                AllocationPurpose.PAMT_REFCOUNTS).isEmpty()) {
+            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
+        }
         MemlistBuilder.Result built = MemlistBuilder.build(config, convertibleCheck(holes), cmrs, allocator, log);
         if (built.failure().isPresent()) {
             return new PlanResult.NotPlanned(built.failure().get(), log.lines());

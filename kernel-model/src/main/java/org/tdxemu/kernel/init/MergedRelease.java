@@ -7,11 +7,14 @@ package org.tdxemu.kernel.init;
  * @param readsVersion M70 and LATEST: read the version group first, and print
  *                     {@code Module version: %u.%u.%02u} after the metadata whatever came of it
  *                     (kernel-init.md §1.3 step C)
+ * @param dynamicPamt  the Dynamic PAMT series (dynamic-pamt.md §3) is applied
  */
-record MergedRelease(boolean readsVersion) {
+record MergedRelease(boolean readsVersion, boolean dynamicPamt) {
 
     /** Linux 6.18 (M618 with M616's metadata). */
-    static final MergedRelease V6_18 = new MergedRelease(false);
+    static final MergedRelease V6_18 = new MergedRelease(false, false);
     /** Today's mainline, kernel-init.md's LATEST. */
-    static final MergedRelease LATEST = new MergedRelease(true);
+    static final MergedRelease LATEST = new MergedRelease(true, false);
+    /** Today's mainline with the Dynamic PAMT series, v6. */
+    static final MergedRelease LATEST_WITH_DYNAMIC_PAMT = new MergedRelease(true, true);
 }

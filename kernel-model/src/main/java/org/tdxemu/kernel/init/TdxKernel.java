@@ -24,7 +24,7 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
     static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
         return switch (options.profile()) {
             case MAINLINE -> new MainlineKernel(options.holes(), host, module);
-            case LATEST -> new LatestKernel(options.holes(), host, module);
+            case LATEST, DPAMT -> new LatestKernel(options.profile(), options.holes(), host, module);
             case V7 -> new V7Kernel(host, module);
         };
     }
@@ -40,6 +40,10 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
      * kernel makes before construct_tdmrs(), then construct_tdmrs() itself. When the kernel cannot
      * plan, the result holds the TDMR list as construct_tdmrs() left it and what ran short.
      *
+     * @param limits what the module reports; their {@link ModuleLimits#pamtPageBitmapEntryBits()},
+     *               present when the module offers Dynamic PAMT, count only for a kernel that uses it
+     *               (profile {@code DPAMT} on a host whose x86_phys_bits is 48 or less,
+     *               dynamic-pamt.md §3.1)
      * @param cmrs the convertible memory regions, ascending; needed by v7 and by holes from the
      *             CMRs, ignored otherwise
      */
@@ -54,7 +58,8 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
      */
     static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
-            case MAINLINE, LATEST -> MergedKernel.plannerSetup(options.profile(), host, limits, options.holes(), cmrs);
+            case MAINLINE, LATEST, DPAMT -> MergedKernel.plannerSetup(options.profile(), host, limits, options.holes(),
+                    cmrs);
             case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
         };
     }

@@ -24,7 +24,7 @@ final class KernelMapping {
      */
     static Optional<Errno> errno(Profile profile, Leaf leaf, long status) {
         return switch (profile) {
-            case MAINLINE, LATEST -> mainline(status);
+            case MAINLINE, LATEST, DPAMT -> mainline(status);
             case V7 -> Optional.of(v7(leaf, status));
         };
     }
@@ -68,7 +68,7 @@ final class KernelMapping {
             return lines;
         }
         switch (profile) {
-            case MAINLINE, LATEST -> {
+            case MAINLINE, LATEST, DPAMT -> {
                 if (errno.get() == Errno.EIO) {
                     lines.add(String.format("virt/tdx: SEAMCALL (0x%016x) failed: 0x%016x", leaf.rax(), status));
                 }

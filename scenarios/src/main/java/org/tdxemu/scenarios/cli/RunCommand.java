@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class, description = {"Runs scenarios: prints each kernel log and a one-line summary.",
         "FILE may also name a bundled scenario (see `tdxemu scenarios`). With several files, each is run and reported "
                 + "in turn, and a last line counts them.",
-        "A what-if option that changes the scenario (--kernel-profile, --module-version) leaves its expectations "
-                + "unchecked: they describe the scenario as written."},
+        "A what-if option that changes the scenario (--kernel-profile, --module-version, --[no-]dynamic-pamt) "
+                + "leaves its expectations unchecked: they describe the scenario as written."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every scenario ran and its expectations held (or it had none)",
                 "1:an expectation failed, or a fault never fired",

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.register.Gpr;
+import org.tdxemu.seamcall.status.Operand;
 import org.tdxemu.seamcall.status.StatusCode;
 import org.tdxemu.seamcall.status.Statuses;
 
@@ -76,6 +78,24 @@ class FaultCampaignTest {
         assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_LP_INIT, VMFAIL));
         assertEquals(Map.of("EIO", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, StatusCode.TDX_KEY_GENERATION_FAILED.value()));
         assertEquals(Map.of("EACCES", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, UD));
+    }
+
+    /**
+     * dynamic-pamt.md §3: the bitmap field is one more TDH.SYS.RD, R8 bit 16 one more way for CONFIG to
+     * go, and the refcounts are part of what every failed run must give back.
+     */
+    @Test
+    void dynamicPamtGivesBackItsRefcountsOnEveryErrorPath() {
+        CampaignResult result = campaign("small-dpamt");
+        assertNoViolations(result);
+        assertEquals(1 + 4 + 3 + 69 + 1 + 1 + 2 + 4, result.sites().size(), "the bitmap field is read last");
+        assertEquals(Map.of("EIO", 73), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
+        assertEquals(Map.of("EIO", 1), cell(result, Leaf.TDH_SYS_CONFIG, Statuses.operandInvalid(Gpr.R8)));
+        assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, Statuses.operandBusy(Operand.RCX)));
+        RunReport clean = ScenarioRunner.run(Library.load("small-dpamt").withFaultsOnly(List.of()));
+        long refcounts = 0x180000 / 512 * 4;
+        assertEquals(refcounts + 64 * 512 + 4096 + 168 * 1024, clean.kernelBytesKept(),
+                "refcounts (max_pfn 0x180000), TDMR list, a slab page of memory list entries, PAMTs");
     }
 
     @Test
