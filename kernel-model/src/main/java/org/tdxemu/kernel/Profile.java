@@ -2,8 +2,9 @@ package org.tdxemu.kernel;
 
 /**
  * Which kernel the port behaves as. The profile is consulted in a few named places: the log
- * prefix here, the planner's rules ({@code PlannerRules.of}), and the choice of initialization
- * flow ({@code TdxKernel.create}); nothing else branches on it.
+ * prefix here, the planner's rules ({@code PlannerRules.of}), the choice of initialization flow
+ * ({@code TdxKernel.create}), and what a merged kernel's init_tdx_module() does beyond 6.18's
+ * ({@code MergedRelease.of}); nothing else branches on it.
  */
 public enum Profile {
     /**

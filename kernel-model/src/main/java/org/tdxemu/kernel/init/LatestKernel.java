@@ -32,15 +32,14 @@ public final class LatestKernel extends MergedKernel {
 
     /** @param profile {@link Profile#LATEST}, or {@link Profile#DPAMT} for the kernel with the Dynamic PAMT series */
     public LatestKernel(Profile profile, HoleSource holes, Host host, Seamcall module) {
-        super(profile, release(profile), holes, host, inVmxOperationOnly(host, module));
+        super(requireToday(profile), holes, host, inVmxOperationOnly(host, module));
     }
 
-    private static MergedRelease release(Profile profile) {
-        return switch (profile) {
-            case LATEST -> MergedRelease.LATEST;
-            case DPAMT -> MergedRelease.LATEST_WITH_DYNAMIC_PAMT;
-            case MAINLINE, V7 -> throw new IllegalArgumentException(profile + " is not today's mainline");
-        };
+    private static Profile requireToday(Profile profile) {
+        if (profile != Profile.LATEST && profile != Profile.DPAMT) {
+            throw new IllegalArgumentException(profile + " is not today's mainline");
+        }
+        return profile;
     }
 
     private static Seamcall inVmxOperationOnly(Host host, Seamcall module) {

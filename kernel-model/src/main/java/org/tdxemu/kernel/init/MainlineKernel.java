@@ -19,10 +19,13 @@ public final class MainlineKernel extends MergedKernel {
     private ModuleStatus status = ModuleStatus.UNINITIALIZED;
 
     public MainlineKernel(HoleSource holes, Host host, Seamcall module) {
-        super(Profile.MAINLINE, MergedRelease.V6_18, holes, host, module);
+        super(Profile.MAINLINE, holes, host, module);
     }
 
-    /** tdx_init() at boot, then KVM's bring-up: tdx_cpu_enable() on every online CPU, stopping at the first failure, then tdx_enable(). */
+    /**
+     * tdx_init() at boot, then KVM's bring-up: tdx_cpu_enable() on every online CPU, stopping at the
+     * first failure, then tdx_enable().
+     */
     @Override
     public InitResult boot() {
         earlyInit();

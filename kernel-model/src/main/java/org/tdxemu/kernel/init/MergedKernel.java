@@ -72,13 +72,13 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
     /** The TDMRs the last attempt built; after a success, what the kernel's TDMR list holds. */
     protected Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
-    MergedKernel(Profile profile, MergedRelease release, HoleSource holes, Host host, Seamcall module) {
+    MergedKernel(Profile profile, HoleSource holes, Host host, Seamcall module) {
         this.host = host;
         this.log = new KernelLog(profile);
         this.seamcalls = new MainlineSeamcalls(module, log);
         this.profile = profile;
         this.holes = holes;
-        this.release = release;
+        this.release = MergedRelease.of(profile);
     }
 
     /** tdx_init() (kernel-init.md §1.1). */
@@ -179,7 +179,8 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
             return Optional.of(Errno.EINVAL);
         }
         if (limits.pamtPageBitmapEntryBits().isPresent()) {
-            pamtRefcounts = host.vzalloc(DynamicPamtSeries.refcountBytes(host.config()), AllocationPurpose.PAMT_REFCOUNTS);
+            pamtRefcounts = host.vzalloc(DynamicPamtSeries.refcountBytes(host.config()),
+                    AllocationPurpose.PAMT_REFCOUNTS);
             if (pamtRefcounts.isEmpty()) {
                 return Optional.of(Errno.ENOMEM);
             }
@@ -352,7 +353,7 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
     static PlannerSetup plannerSetup(Profile profile, HostConfig config, ModuleLimits offered, HoleSource holes,
                                      List<Range> cmrs) {
         KernelLog log = new KernelLog(profile);
-        boolean dynamicPamt = profile == Profile.DPAMT && offered.pamtPageBitmapEntryBits().isPresent()
+        boolean dynamicPamt = MergedRelease.of(profile).dynamicPamt() && offered.pamtPageBitmapEntryBits().isPresent()
                 && DynamicPamtSeries.hostAllows(config);
         ModuleLimits limits = dynamicPamt ? offered : offered.withStaticPamt();
         if (!limits.supportedByKernel()) {

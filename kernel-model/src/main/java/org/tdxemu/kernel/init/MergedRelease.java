@@ -1,5 +1,7 @@
 package org.tdxemu.kernel.init;
 
+import org.tdxemu.kernel.Profile;
+
 /**
  * What a merged kernel's init_tdx_module() does beyond Linux 6.18's, so that the releases share
  * one port of it.
@@ -17,4 +19,14 @@ record MergedRelease(boolean readsVersion, boolean dynamicPamt) {
     static final MergedRelease LATEST = new MergedRelease(true, false);
     /** Today's mainline with the Dynamic PAMT series, v6. */
     static final MergedRelease LATEST_WITH_DYNAMIC_PAMT = new MergedRelease(true, true);
+
+    /** The release a merged kernel's profile is. */
+    static MergedRelease of(Profile profile) {
+        return switch (profile) {
+            case MAINLINE -> V6_18;
+            case LATEST -> LATEST;
+            case DPAMT -> LATEST_WITH_DYNAMIC_PAMT;
+            case V7 -> throw new IllegalArgumentException("v7 is not a merged kernel");
+        };
+    }
 }
