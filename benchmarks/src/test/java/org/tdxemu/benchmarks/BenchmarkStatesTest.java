@@ -21,16 +21,23 @@ import org.tdxemu.seamcall.status.StatusCode;
 class BenchmarkStatesTest {
 
     @Test
-    void thePlannerPlansBothLayoutsAgainAndAgain() {
-        for (String layout : new String[] {"two-socket-2t", "heavy"}) {
-            PlannerBenchmark benchmark = new PlannerBenchmark();
-            benchmark.layout = layout;
-            benchmark.setUp();
-            for (int round = 0; round < 3; round++) {
-                Construction.Built built = assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs());
-                assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
-                long lastPamt = built.plan().tdmrs().get(built.plan().tdmrs().size() - 1).pamtBase();
-                assertEquals(lastPamt, benchmark.pamtAllocationsAlone(), "the replay lands where the planner's PAMTs did");
+    void thePlannerPlansBothLayoutsAgainAndAgainWithEitherPamt() {
+        for (String pamt : new String[] {"static", "dynamic"}) {
+            for (String layout : new String[] {"two-socket-2t", "heavy"}) {
+                PlannerBenchmark benchmark = new PlannerBenchmark();
+                benchmark.layout = layout;
+                benchmark.pamt = pamt;
+                benchmark.setUp();
+                for (int round = 0; round < 3; round++) {
+                    Construction.Built built = assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs());
+                    assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
+                    long lastPamt = built.plan().tdmrs().get(built.plan().tdmrs().size() - 1).pamtBase();
+                    assertEquals(lastPamt, benchmark.pamtAllocationsAlone(),
+                            "the replay lands where the planner's PAMTs did");
+                    if (layout.equals("two-socket-2t")) {
+                        assertEquals(pamt.equals("dynamic") ? 81876 : 8396820, built.plan().pamtKb());
+                    }
+                }
             }
         }
     }
@@ -69,6 +76,20 @@ class BenchmarkStatesTest {
         // ends 1 entry in. The kernel wrote two more pages: its TDMR list and the pointer array.
         assertEquals(2 * 514 + 2, offHeap.pagesHeld);
         assertEquals((1 + 2 + 2) * 4096, offHeap.bytesHeld);
+    }
+
+    @Test
+    void the256GibHostInitializesUnderDynamicPamtInAQuarterOfTheCalls() {
+        WholeInitBenchmark benchmark = new WholeInitBenchmark();
+        benchmark.layout = "256G-2n-2r-none";
+        benchmark.kernel = "dpamt";
+        benchmark.chooseLayout();
+        benchmark.buildMachine();
+        InitResult result = assertInstanceOf(InitResult.Initialized.class,
+                benchmark.boot(new WholeInitBenchmark.OffHeap()));
+        benchmark.closeMachine();
+        assertEquals(10248, result.pamtKb());
+        assertEquals("virt/tdx: Enable Dynamic PAMT", result.log().get(result.log().size() - 3));
     }
 
     @Test

@@ -17,6 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tdxemu.emulator.memory.SparseHostMemory;
+import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.InitResult;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.layout.Layout;
@@ -34,6 +37,10 @@ import org.tdxemu.kernel.testing.EmulatedMachine;
  * {@code nettyDirectBytes} what netty's shared pool has reserved from the OS at that moment
  * (whole chunks, its thread caches included). JMH adds such counters up over the measured
  * iterations, one boot each: divide by the count it prints for one boot's figures.
+ *
+ * <p>{@code kernel} is {@code mainline} (Linux 6.18 against a 1.5 module) or {@code dpamt} (the
+ * Dynamic PAMT series against a 1.5 module that has the feature: bitmaps for 4K PAMTs and 64
+ * TDH.SYS.TDMR.INIT calls per GiB, dynamic-pamt.md §2.4).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -46,6 +53,9 @@ public class WholeInitBenchmark {
     /** 256 GiB, the real two-socket 2 TiB host, 2 TiB of TDMRs exactly, 16 TiB, 64 TiB. */
     @Param({"256G-2n-2r-none", "two-socket-2t", "2T-2n-2r-none", "16T-8n-8r-none", "64T-8n-8r-none"})
     public String layout;
+
+    @Param({"mainline", "dpamt"})
+    public String kernel = "mainline";
 
     private Layout host;
     private EmulatedMachine machine;
@@ -73,12 +83,13 @@ public class WholeInitBenchmark {
 
     @Setup(Level.Invocation)
     public void buildMachine() {
-        machine = new EmulatedMachine(host);
+        machine = kernel.equals("dpamt") ? new EmulatedMachine(host, ModuleSettings.defaults(ModuleVersion.V1_5)
+                .withDynamicPamt(true)) : new EmulatedMachine(host);
     }
 
     @Benchmark
     public InitResult boot(OffHeap offHeap) {
-        result = machine.kernel(KernelOptions.DEFAULT).boot();
+        result = machine.kernel(KernelOptions.of(kernel.equals("dpamt") ? Profile.DPAMT : Profile.MAINLINE)).boot();
         offHeap.record(machine.memory());
         return result;
     }

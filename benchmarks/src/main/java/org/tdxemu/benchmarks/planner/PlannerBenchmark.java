@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.PlannerSetup;
 import org.tdxemu.kernel.init.TdxKernel;
@@ -27,6 +28,10 @@ import org.tdxemu.kernel.planner.ModuleLimits;
  * error path does, so the next operation starts from the same allocator state; the free is part
  * of the time. {@code pamtAllocationsAlone} replays the same alloc_contig_pages() requests and
  * frees without the planner: the allocator's share of {@code constructTdmrs}, reset included.
+ *
+ * <p>{@code pamt} is {@code static} (Linux 6.18) or {@code dynamic}: the Dynamic PAMT series on a
+ * module that offers it, whose 4K PAMTs are bitmaps (dynamic-pamt.md §3.3); its refcount array is
+ * allocated in the setup, as the kernel allocates it before construct_tdmrs().
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,12 +44,17 @@ public class PlannerBenchmark {
     @Param({"two-socket-2t", "heavy"})
     public String layout;
 
+    @Param({"static", "dynamic"})
+    public String pamt = "static";
+
     private PlannedLayout planner;
 
     @Setup
     public void setUp() {
-        PlannerSetup setup = TdxKernel.plannerSetup(Layouts.named(layout).host(), ModuleLimits.DEFAULT,
-                KernelOptions.DEFAULT, List.of());
+        boolean dynamic = pamt.equals("dynamic");
+        PlannerSetup setup = TdxKernel.plannerSetup(Layouts.named(layout).host(),
+                dynamic ? ModuleLimits.DEFAULT.withPamtPageBitmap(1) : ModuleLimits.DEFAULT,
+                KernelOptions.of(dynamic ? Profile.DPAMT : Profile.MAINLINE), List.of());
         planner = PlannedLayout.of(setup, layout);
     }
 

@@ -9,9 +9,10 @@ import java.util.List;
  * @param initializedCpus the logical CPUs whose LP.INIT succeeded, ascending
  * @param packageBitmap   {@code pkg_config_bitmap}: bit n set when package n's key is configured
  * @param tdmrs           the TDMRs of the last successful TDH.SYS.CONFIG, in table order
+ * @param dynamicPamt     that TDH.SYS.CONFIG enabled Dynamic PAMT: TDH.SYS.TDMR.INIT covers 16 MiB a call
  */
 public record ModuleStatus(SysState state, List<Integer> initializedCpus, int packageBitmap, int configuredPackages,
-                           int hkid, List<TdmrProgress> tdmrs) {
+                           int hkid, List<TdmrProgress> tdmrs, boolean dynamicPamt) {
 
     public ModuleStatus {
         initializedCpus = List.copyOf(initializedCpus);

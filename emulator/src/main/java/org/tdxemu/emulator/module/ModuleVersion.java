@@ -53,6 +53,14 @@ public enum ModuleVersion {
         return this == V1_0;
     }
 
+    /**
+     * Whether a build of this personality may support Dynamic PAMT (dynamic-pamt.md §2): the
+     * feature came with 1.5-era trees; 1.0 has no TDH.SYS.RD to report it through.
+     */
+    public boolean mayHaveDynamicPamt() {
+        return this != V1_0;
+    }
+
     /** TDH.SYS.SHUTDOWN exists from 1.5. */
     public boolean hasShutdownLeaf() {
         return this != V1_0;

@@ -2,11 +2,16 @@ package org.tdxemu.emulator.module;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tdxemu.emulator.module.leaf.LeafHandler;
+import org.tdxemu.emulator.module.leaf.Leaves;
+import org.tdxemu.emulator.module.state.LogicalProcessor;
+import org.tdxemu.emulator.module.state.ModuleContext;
+import org.tdxemu.emulator.module.state.ModuleMemory;
+import org.tdxemu.emulator.module.state.TdmrEntry;
 import org.tdxemu.emulator.platform.Hardware;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.seamcall.Seamcall;
@@ -43,29 +48,8 @@ public final class TdxModule implements Seamcall {
 
     public TdxModule(Platform platform, ModuleSettings settings, PhysicalMemory memory, Hardware hardware) {
         this.module = new ModuleContext(platform, settings, new ModuleMemory(memory), hardware);
-        this.handlers = handlersOf(settings);
+        this.handlers = Leaves.of(settings);
         this.allowedBeforeReady = allowedBeforeReady(settings.version());
-    }
-
-    private static Map<Leaf, LeafHandler> handlersOf(ModuleSettings settings) {
-        ModuleVersion version = settings.version();
-        Map<Leaf, LeafHandler> h = new EnumMap<>(Leaf.class);
-        h.put(Leaf.TDH_SYS_INFO, new SysInfo());
-        h.put(Leaf.TDH_SYS_INIT, new SysInit());
-        h.put(Leaf.TDH_SYS_LP_INIT, new SysLpInit());
-        h.put(Leaf.TDH_SYS_CONFIG, new SysConfig());
-        h.put(Leaf.TDH_SYS_KEY_CONFIG, new SysKeyConfig());
-        h.put(Leaf.TDH_SYS_TDMR_INIT, new SysTdmrInit(settings));
-        h.put(Leaf.TDH_SYS_LP_SHUTDOWN, new SysLpShutdown());
-        if (version.hasShutdownLeaf()) {
-            h.put(Leaf.TDH_SYS_SHUTDOWN, new SysShutdown());
-        }
-        if (version.hasMetadataLeaves()) {
-            h.put(Leaf.TDH_SYS_RD, new SysRd());
-            h.put(Leaf.TDH_SYS_RDALL, new SysRdAll());
-            h.put(Leaf.TDH_SYS_UPDATE, new SysUpdate());
-        }
-        return h;
     }
 
     /** The leaves the dispatcher lets through before SYS_READY (module-abi.md §1.2 step 3). */
@@ -167,7 +151,7 @@ public final class TdxModule implements Seamcall {
             tdmrs.add(new ModuleStatus.TdmrProgress(e.base, e.size, e.next()));
         }
         return new ModuleStatus(module.state, cpus, module.packageBitmap.get(), module.configuredPackages.get(),
-                module.hkid, tdmrs);
+                module.hkid, tdmrs, module.dynamicPamt);
     }
 
     /** For tests in this package: the module's internals. */

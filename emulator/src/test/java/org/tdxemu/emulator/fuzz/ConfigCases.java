@@ -23,6 +23,10 @@ import org.tdxemu.seamcall.memory.Range;
  * zero to three {@link ConfigDefect}s. Every number is drawn from a small range whose low end is
  * the simple case, so QuickTheories shrinks toward one TDMR, no reserved area, no defect.
  *
+ * <p>The module is 1.5, 1.0 or 1.5 with Dynamic PAMT. With Dynamic PAMT half the machines have 3
+ * or 4 KeyID bits, which start at bit 49 (Dynamic PAMT refused) or 48 (the last allowed), and where
+ * the module may enable it, half the valid calls set R8 bit 16 and have bitmaps for 4K PAMTs.
+ *
  * <p>A valid array has 1 to 64 TDMRs of 1 to 4 GiB from 1 to 4 GiB up, with gaps of 0 to 2 GiB;
  * up to 16 sorted reserved areas each, some back to back, at offset 0, or reaching the TDMR's
  * end; PAMTs of at least the minimum size, each in a reserved area of some TDMR or in a pool below
@@ -47,6 +51,8 @@ final class ConfigCases {
     static final long SEAMRR_BASE = 32 * MIB;
     static final long LOW_POOL = 64 * MIB;
     static final Range INSTALLED = new Range(0, 128 * MIB);
+    /** TDH.SYS.CONFIG's R8 bit 16: enable Dynamic PAMT. */
+    static final long DYNAMIC_PAMT_BIT = 1L << 16;
     /** At most this many CMR groups, so that pieces and null slots fit MCHECK's 32 slots. */
     private static final int MAX_CMR_GROUPS = 8;
     private static final int MAX_PIECES = 3;
@@ -99,17 +105,25 @@ final class ConfigCases {
 
     static Gen<ConfigCase> cases() {
         return in -> {
-            ModuleVersion version = between(in, 0, 1) == 0 ? ModuleVersion.V1_5 : ModuleVersion.V1_0;
-            int keyIdBits = (int) between(in, 5, 7);
-            int mktmeKeyIds = (int) between(in, 1, 15);
-            int tdxKeyIds = (int) between(in, 2, 16);
+            int personality = (int) between(in, 0, 2);
+            ModuleVersion version = personality == 1 ? ModuleVersion.V1_0 : ModuleVersion.V1_5;
+            boolean dynamicPamt = personality == 2;
+            // Few KeyID bits leave them starting above bit 48, where Dynamic PAMT is refused; 4 bits start at 48.
+            boolean fewKeyIdBits = dynamicPamt && between(in, 0, 1) == 1;
+            int keyIdBits = (int) (fewKeyIdBits ? between(in, 3, 4) : between(in, 5, 7));
+            int mktmeKeyIds = (int) (fewKeyIdBits ? between(in, 1, 3) : between(in, 1, 15));
+            int tdxKeyIds = (int) (fewKeyIdBits ? between(in, 2, (1 << keyIdBits) - 1 - mktmeKeyIds)
+                    : between(in, 2, 16));
             Range seamrr = Range.ofSize(SEAMRR_BASE, MIB << between(in, 0, 5));
-            List<TdmrSpec> entries = tdmrs(in);
+            ConfigMachine shape = new ConfigMachine(version, dynamicPamt, 1, 1, mktmeKeyIds, tdxKeyIds, keyIdBits,
+                    seamrr, List.of(), List.of(INSTALLED));
+            boolean enablesDynamicPamt = shape.canEnableDynamicPamt() && between(in, 0, 1) == 1;
+            List<TdmrSpec> entries = tdmrs(in, enablesDynamicPamt);
             List<Range> convertible = convertible(in, entries);
             List<Cmr> cmrs = cmrSlots(in, convertible);
-            ConfigMachine machine = new ConfigMachine(version, (int) between(in, 1, 2), (int) between(in, 1, 2),
-                    mktmeKeyIds, tdxKeyIds, keyIdBits, seamrr, cmrs, List.of(INSTALLED));
-            ConfigInput valid = arranged(in, entries, machine);
+            ConfigMachine machine = new ConfigMachine(version, dynamicPamt, (int) between(in, 1, 2),
+                    (int) between(in, 1, 2), mktmeKeyIds, tdxKeyIds, keyIdBits, seamrr, cmrs, List.of(INSTALLED));
+            ConfigInput valid = arranged(in, entries, machine, enablesDynamicPamt);
             Layout layout = new Layout(machine, valid, aboveEverything(entries, cmrs), convertible);
             List<ConfigDefect> defects = new ArrayList<>();
             ConfigInput tried = valid;
@@ -125,8 +139,11 @@ final class ConfigCases {
 
     // ---- the valid array ------------------------------------------------------------------
 
-    /** Half the arrays have at most 8 TDMRs: small cases are cheap and shrink well. */
-    private static List<TdmrSpec> tdmrs(RandomnessSource in) {
+    /**
+     * Half the arrays have at most 8 TDMRs: small cases are cheap and shrink well. With
+     * {@code bitmaps} the 4K PAMTs are Dynamic PAMT bitmaps.
+     */
+    private static List<TdmrSpec> tdmrs(RandomnessSource in, boolean bitmaps) {
         int count = (int) between(in, 1, between(in, 0, 1) == 0 ? 8 : TdmrPointerArray.MAX_ENTRIES);
         List<TdmrSpec> tdmrs = new ArrayList<>();
         long cursor = between(in, 1, 4) * GIB;
@@ -136,7 +153,7 @@ final class ConfigCases {
             tdmrs.add(tdmr);
             cursor = tdmr.end();
         }
-        return withPamts(in, tdmrs, cursor + between(in, 0, 2) * GIB);
+        return withPamts(in, tdmrs, cursor + between(in, 0, 2) * GIB, bitmaps);
     }
 
     /** Up to 16 sorted areas of up to 64 MiB, each right after the previous one or up to 256 MiB after it. */
@@ -163,7 +180,8 @@ final class ConfigCases {
      * Every PAMT at least as large as the module requires: in room left in some TDMR's reserved
      * area, in the pool below the first TDMR, or in the pool from {@code highPool} up.
      */
-    private static List<TdmrSpec> withPamts(RandomnessSource in, List<TdmrSpec> tdmrs, long highPool) {
+    private static List<TdmrSpec> withPamts(RandomnessSource in, List<TdmrSpec> tdmrs, long highPool,
+                                            boolean bitmaps) {
         List<TdmrSpec> placed = new ArrayList<>(tdmrs);
         Map<Long, Long> usedOfArea = new HashMap<>();
         long low = LOW_POOL;
@@ -171,8 +189,9 @@ final class ConfigCases {
         for (int i = 0; i < placed.size(); i++) {
             for (PageSize ps : PageSize.values()) {
                 TdmrSpec tdmr = placed.get(i);
-                long size = TdmrSpec.minimumPamtSize(tdmr.size(), ps, TdmrSpec.PAMT_ENTRY_SIZE)
-                        + between(in, 0, 2) * PAGE;
+                long minimum = bitmaps && ps == PageSize.SIZE_4K ? bitmapBytes(tdmr)
+                        : TdmrSpec.minimumPamtSize(tdmr.size(), ps, TdmrSpec.PAMT_ENTRY_SIZE);
+                long size = minimum + between(in, 0, 2) * PAGE;
                 long gap = between(in, 0, 1) * PAGE;
                 OptionalLong inArea = between(in, 0, 2) == 0
                         ? roomInReservedArea(placed.get((int) between(in, 0, placed.size() - 1)), size, usedOfArea)
@@ -191,6 +210,11 @@ final class ConfigCases {
             }
         }
         return placed;
+    }
+
+    /** A Dynamic PAMT bitmap of one bit per 4 KiB page: whole pages for TDMRs of whole GiBs. */
+    static long bitmapBytes(TdmrSpec tdmr) {
+        return (tdmr.size() >>> PageSize.SIZE_4K.shift()) / Byte.SIZE;
     }
 
     private static OptionalLong roomInReservedArea(TdmrSpec tdmr, long size, Map<Long, Long> usedOfArea) {
@@ -338,8 +362,9 @@ final class ConfigCases {
 
     // ---- where things are written ---------------------------------------------------------
 
-    /** The array at one of 16 places, the entries in order or reversed, and a private KeyID. */
-    private static ConfigInput arranged(RandomnessSource in, List<TdmrSpec> entries, ConfigMachine machine) {
+    /** The array at one of 16 places, the entries in order or reversed, a private KeyID, and R8 bit 16 or not. */
+    private static ConfigInput arranged(RandomnessSource in, List<TdmrSpec> entries, ConfigMachine machine,
+                                        boolean enablesDynamicPamt) {
         long arrayPa = SCRATCH + between(in, 0, 15) * TdmrPointerArray.ALIGNMENT;
         boolean reversed = between(in, 0, 1) == 1;
         List<Long> entryPas = new ArrayList<>();
@@ -347,6 +372,7 @@ final class ConfigCases {
             entryPas.add(ENTRIES + (long) TdmrInfo.ALIGNMENT * (reversed ? entries.size() - 1 - k : k));
         }
         long hkid = between(in, machine.privateHkidMin(), machine.privateHkidMax());
-        return new ConfigInput(entries, entryPas, arrayPa, entryPas, arrayPa, entries.size(), hkid, true, Map.of());
+        long r8 = enablesDynamicPamt ? hkid | DYNAMIC_PAMT_BIT : hkid;
+        return new ConfigInput(entries, entryPas, arrayPa, entryPas, arrayPa, entries.size(), r8, true, Map.of());
     }
 }

@@ -59,10 +59,10 @@ enum ConfigDefect {
                 return input.withR8(between(in, 0, 1) == 0 ? between(in, 0, machine.privateHkidMin() - 1)
                         : between(in, machine.privateHkidMax() + 1, 0xFFFF));
             }),
-    /** Valid: any private HKID will do. */
+    /** Valid: any private HKID will do; R8 bit 16 stays as it was. */
     KEYID_ANOTHER_PRIVATE(Family.CALL,
-            (layout, input, in) -> input.withR8(between(in, layout.machine().privateHkidMin(),
-                layout.machine().privateHkidMax()))),
+            (layout, input, in) -> input.withR8(input.r8() & ConfigCases.DYNAMIC_PAMT_BIT
+                | between(in, layout.machine().privateHkidMin(), layout.machine().privateHkidMax()))),
     AN_LP_NOT_INITIALIZED(Family.CALL,
             (layout, input, in) -> input.withAnLpLeftUninitialized()),
     POINTER_MISALIGNED(Family.POINTERS,
@@ -316,6 +316,16 @@ enum ConfigDefect {
                 long base = layout.aboveEverything() + PAGE * between(in, 0, 1 << 20);
                 return withPamt(input, in, (e, ps) -> e.withPamt(ps, base, e.pamt(ps).size()));
             }),
+    /** R8 bit 16 set where it was clear and clear where it was set. */
+    DYNAMIC_PAMT_BIT_FLIPPED(Family.DYNAMIC_PAMT,
+            (layout, input, in) -> input.withR8(input.r8() ^ ConfigCases.DYNAMIC_PAMT_BIT)),
+    /** Valid with R8 bit 16 on a module that takes it; a 4K PAMT too small for a static one otherwise. */
+    BITMAP_EXACT(Family.DYNAMIC_PAMT,
+            (layout, input, in) -> withBitmap(input, in, 0)),
+    BITMAP_ONE_BYTE_SHORT(Family.DYNAMIC_PAMT,
+            (layout, input, in) -> withBitmap(input, in, 1)),
+    BITMAP_A_PAGE_SHORT(Family.DYNAMIC_PAMT,
+            (layout, input, in) -> withBitmap(input, in, PAGE)),
     /**
      * Any 8-byte field of an entry becomes 0, all ones, a random value, or its value a page or a GiB
      * off, or with one bit flipped.
@@ -353,7 +363,9 @@ enum ConfigDefect {
         /** What must be convertible: loop steps 6.4 and 7, 1.0's empty tail included. */
         CONVERTIBLE,
         /** Any value in any pointer or field. */
-        RAW
+        RAW,
+        /** R8 bit 16 and the 4K PAMT as a bitmap: pre-check 6 and loop step 6.1 under Dynamic PAMT. */
+        DYNAMIC_PAMT
     }
 
     /** What a defect does to the input set up so far. */
@@ -405,6 +417,14 @@ enum ConfigDefect {
     private static ConfigInput withPamt(ConfigInput input, RandomnessSource in, PamtChange change) {
         int k = anyEntry(input, in);
         return input.withEntry(k, change.change(input.entries().get(k), anyPageSize(in)));
+    }
+
+    /** A random TDMR's 4K PAMT, where it was, as large as its bitmap less {@code short} bytes. */
+    private static ConfigInput withBitmap(ConfigInput input, RandomnessSource in, long shortBy) {
+        int k = anyEntry(input, in);
+        TdmrSpec e = input.entries().get(k);
+        return input.withEntry(k, e.withPamt(PageSize.SIZE_4K, e.pamt(PageSize.SIZE_4K).start(),
+                ConfigCases.bitmapBytes(e) - shortBy));
     }
 
     private static int anyEntry(ConfigInput input, RandomnessSource in) {

@@ -13,7 +13,8 @@ import org.tdxemu.seamcall.status.Statuses;
 
 /**
  * What TDH.SYS.CONFIG must answer, worked out afresh from module-abi.md §4.4 (§2.5 for the
- * shared-HPA check, §5.3 and §5.4 for the layouts), to hold the emulator to. Deliberately plain:
+ * shared-HPA check, §5.3 and §5.4 for the layouts; dynamic-pamt.md §2.2 and §2.3 for R8 bit 16 and
+ * the bitmap), to hold the emulator to. Deliberately plain:
  * the steps in the reference's order, each a few lines of plain loops that can be read against the
  * prose, nothing computed ahead of time or kept from one step to the next. It shares no code with
  * the emulator; from the seamcall contract it takes only the status builders and the layout
@@ -32,6 +33,10 @@ final class ConfigOracle {
     private static final long PAMT_ENTRY_BYTES = 16;
     /** R8 bits 15:0 are the HKID. */
     private static final int HKID_BITS = 16;
+    /** R8 bit 16 enables Dynamic PAMT on a module that has it (dynamic-pamt.md §2.2). */
+    private static final long R8_DYNAMIC_PAMT = 1L << 16;
+    /** Dynamic PAMT is refused when the KeyID bits start above this bit. */
+    private static final int DYNAMIC_PAMT_HIGHEST_KEYID_START = 48;
     private static final int SLOTS = TdmrInfo.MODULE_RESERVED_AREAS;
     private static final PageSize[] LARGEST_FIRST = {PageSize.SIZE_1G, PageSize.SIZE_2M, PageSize.SIZE_4K};
     private static final PageSize[] SMALLEST_FIRST = {PageSize.SIZE_4K, PageSize.SIZE_2M, PageSize.SIZE_1G};
@@ -42,9 +47,10 @@ final class ConfigOracle {
      * @param cmrs            the CMR slots in MCHECK's order, null slots (size 0) included
      * @param keyIdBits       the HKID bits of a physical address: bits 51 … 52 − keyIdBits
      * @param checksEmptyTail module 1.0: step 7 checks an empty tail after 16 areas against the CMRs
+     * @param dynamicPamt     the module supports Dynamic PAMT: R8 bit 16 is not reserved
      */
     record Platform(List<CmrSlot> cmrs, int keyIdBits, int privateHkidMin, int privateHkidMax, Range seamrr,
-                    boolean checksEmptyTail) {
+                    boolean checksEmptyTail, boolean dynamicPamt) {
     }
 
     record CmrSlot(long base, long size) {
@@ -64,8 +70,10 @@ final class ConfigOracle {
      * @param keyIdReserved whether pre-check 7 was reached, so the KeyID is now the module's
      * @param tdmrs         on success, the TDMRs now in use, in table order
      * @param readMissing   whether the module read memory that is not there
+     * @param dynamicPamt   on success, whether the call enabled Dynamic PAMT
      */
-    record Verdict(long status, String step, boolean keyIdReserved, List<Range> tdmrs, boolean readMissing) {
+    record Verdict(long status, String step, boolean keyIdReserved, List<Range> tdmrs, boolean readMissing,
+                   boolean dynamicPamt) {
     }
 
     /** A check that failed: its status, and the check in words. */
@@ -82,6 +90,8 @@ final class ConfigOracle {
     private final Platform platform;
     private final Memory memory;
     private boolean readMissing;
+    /** R8 asks for Dynamic PAMT: the 4K PAMTs are bitmaps. */
+    private boolean dynamicPamt;
 
     private ConfigOracle(Platform platform, Memory memory) {
         this.platform = platform;
@@ -109,8 +119,18 @@ final class ConfigOracle {
             return refused(Statuses.operandInvalid(Gpr.RDX), "pre-check 5: RDX is not 1 to 64");
         }
         long hkid = r8 & ((1L << HKID_BITS) - 1);
-        if (r8 >>> HKID_BITS != 0 || hkid < platform.privateHkidMin() || hkid > platform.privateHkidMax()) {
+        dynamicPamt = (r8 & R8_DYNAMIC_PAMT) != 0;
+        long aboveHkid = platform.dynamicPamt() ? r8 & ~R8_DYNAMIC_PAMT : r8;
+        if (aboveHkid >>> HKID_BITS != 0) {
+            boolean onlyBit16 = aboveHkid >>> HKID_BITS == 1;
+            return refused(Statuses.operandInvalid(Gpr.R8), onlyBit16
+                    ? "pre-check 6: R8 bit 16 on a module without Dynamic PAMT" : "pre-check 6: R8 reserved bits set");
+        }
+        if (hkid < platform.privateHkidMin() || hkid > platform.privateHkidMax()) {
             return refused(Statuses.operandInvalid(Gpr.R8), "pre-check 6: R8 is not a private HKID");
+        }
+        if (dynamicPamt && hkidShift() > DYNAMIC_PAMT_HIGHEST_KEYID_START) {
+            return refused(Statuses.operandInvalid(Gpr.R8), "pre-check 6: Dynamic PAMT with KeyID bits above bit 48");
         }
         // Pre-check 7: from here on the KeyID stays reserved, whatever the TDMRs turn out to be.
         List<Entry> tdmrs = new ArrayList<>();
@@ -129,7 +149,8 @@ final class ConfigOracle {
         for (Entry tdmr : tdmrs) {
             inUse.add(new Range(tdmr.base(), tdmr.end()));
         }
-        return new Verdict(StatusCode.TDX_SUCCESS.value(), "accepted", true, inUse, readMissing);
+        return new Verdict(StatusCode.TDX_SUCCESS.value(), dynamicPamt ? "accepted with Dynamic PAMT" : "accepted",
+                true, inUse, readMissing, dynamicPamt);
     }
 
     /** Loop steps 2 to 7 for TDMR {@code i}; null when it passes them all. */
@@ -209,8 +230,8 @@ final class ConfigOracle {
         Entry tdmr = tdmrs.get(i);
         for (PageSize ps : LARGEST_FIRST) {
             if (!isValidPamt(tdmr, ps)) {
-                return new Failure(Statuses.pamt(StatusCode.TDX_INVALID_PAMT, i, ps),
-                        "loop 6.1: PAMT " + ps + " invalid");
+                return new Failure(Statuses.pamt(StatusCode.TDX_INVALID_PAMT, i, ps), "loop 6.1: PAMT " + ps
+                        + (isBitmap(ps) ? " bitmap" : "") + " invalid");
             }
         }
         for (int j = 0; j < i; j++) {
@@ -270,8 +291,14 @@ final class ConfigOracle {
         if (!isPlainPa(base) || !isPlainPa(base + size - 1)) {
             return false;
         }
-        long required = tdmr.size() / ps.bytes() * PAMT_ENTRY_BYTES;
+        long pages = tdmr.size() / ps.bytes();
+        long required = isBitmap(ps) ? pages / Byte.SIZE : pages * PAMT_ENTRY_BYTES;
         return !below(size, required);
+    }
+
+    /** Under Dynamic PAMT the 4K level is one bit per page. */
+    private boolean isBitmap(PageSize ps) {
+        return dynamicPamt && ps == PageSize.SIZE_4K;
     }
 
     private static boolean pamtsOverlap(Entry a, PageSize psA, Entry b, PageSize psB) {
@@ -416,12 +443,12 @@ final class ConfigOracle {
 
     /** A pre-check failed: nothing else happened. */
     private Verdict refused(long status, String step) {
-        return new Verdict(status, step, false, List.of(), readMissing);
+        return new Verdict(status, step, false, List.of(), readMissing, false);
     }
 
     /** A check after pre-check 7 failed: the KeyID stays reserved. */
     private Verdict failed(long status, String step) {
-        return new Verdict(status, step, true, List.of(), readMissing);
+        return new Verdict(status, step, true, List.of(), readMissing, false);
     }
 
     /** {@code base + size} passes 2^64. */

@@ -27,13 +27,14 @@ import org.tdxemu.seamcall.status.Statuses;
 
 /**
  * TDH.SYS.CONFIG against {@link ConfigOracle}, an independent reading of module-abi.md §4.4, on
- * random valid and damaged TDMR arrays ({@link ConfigCases}), module 1.0 and 1.5. Each case runs on
+ * random valid and damaged TDMR arrays ({@link ConfigCases}), module 1.0, 1.5 and 1.5 with Dynamic
+ * PAMT (R8 bit 16 on and off, KeyID bits starting at bit 48 or 49, 4K bitmaps exact or short). Each case runs on
  * a fresh module in SYSINIT_DONE: the emulator must answer exactly the oracle's status, never
  * throw, write RAX only, and on failure leave the state and the TDMRs in use as they were (the
  * KeyID reserved exactly when the oracle says the pre-checks passed); then CONFIG of the valid
  * array must succeed. After a success, CONFIG once more must be refused as the oracle says. The
- * run must reach every status CONFIG can give single-threaded, module 1.0's empty-tail check and
- * a read of missing memory.
+ * run must reach every status CONFIG can give single-threaded, module 1.0's empty-tail check, a
+ * read of missing memory, and each way R8 bit 16 and the bitmap can go.
  *
  * <p>{@code -Dfuzz.tries=N} sets the number of cases (default 1500); a failure prints the seed to
  * replay with {@code -DQT_SEED=…}.
@@ -51,6 +52,12 @@ class SysConfigOracleTest {
             StatusCode.TDX_INVALID_PAMT.value(), StatusCode.TDX_PAMT_OVERLAP.value(),
             StatusCode.TDX_PAMT_OUTSIDE_CMRS.value(), StatusCode.TDX_TDMR_OUTSIDE_CMRS.value());
     private static final String EMPTY_TAIL_STEP = "loop 7: the empty tail after 16 areas outside the CMRs (1.0)";
+    /** The oracle's steps where Dynamic PAMT decides: each must be reached. */
+    private static final Set<String> DYNAMIC_PAMT_STEPS = Set.of("accepted with Dynamic PAMT",
+            "pre-check 6: R8 bit 16 on a module without Dynamic PAMT",
+            "pre-check 6: Dynamic PAMT with KeyID bits above bit 48", "loop 6.1: PAMT 4K bitmap invalid");
+    /** TDH.SYS.CONFIG's R8 bits 15:0. */
+    private static final long HKID_FIELD = 0xFFFF;
 
     private final Map<String, Integer> families = new TreeMap<>();
     private final Map<String, Integer> steps = new TreeMap<>();
@@ -68,6 +75,9 @@ class SysConfigOracleTest {
         assertEquals(Set.of(), missing, "status families no case reached");
         assertTrue(steps.containsKey(EMPTY_TAIL_STEP), "no case reached module 1.0's empty-tail check");
         assertTrue(readsOfMissingMemory > 0, "no case read memory that is not there");
+        Set<String> unreached = new TreeSet<>(DYNAMIC_PAMT_STEPS);
+        unreached.removeAll(steps.keySet());
+        assertEquals(Set.of(), unreached, "Dynamic PAMT steps no case reached");
     }
 
     private void check(ConfigCases.ConfigCase c) {
@@ -110,9 +120,9 @@ class SysConfigOracleTest {
             }
 
             ModuleStatus after = driver.module().status();
-            int hkid = expected.keyIdReserved() ? (int) tried.r8() : before.hkid();
+            int hkid = expected.keyIdReserved() ? (int) (tried.r8() & HKID_FIELD) : before.hkid();
             assertEquals(new ModuleStatus(before.state(), before.initializedCpus(), before.packageBitmap(),
-                    before.configuredPackages(), hkid, before.tdmrs()), after,
+                    before.configuredPackages(), hkid, before.tdmrs(), before.dynamicPamt()), after,
                     () -> "what a failed CONFIG leaves\n" + context.get());
 
             for (int cpu = initialized; cpu < cpus.size(); cpu++) {
@@ -147,6 +157,8 @@ class SysConfigOracleTest {
                 () -> "the TDMRs in use\n" + context.get());
         assertTrue(tdmrs.stream().allMatch(t -> t.next() == t.base()),
                 () -> "no TDMR initialized yet\n" + context.get());
+        assertEquals(verdict.dynamicPamt(), driver.module().status().dynamicPamt(),
+                () -> "Dynamic PAMT enabled\n" + context.get());
 
         ConfigOracle.Verdict again = verdict(machine, valid, validWords, false);
         long status = driver.config(valid.rcx(), valid.rdx(), valid.r8());

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.module.MetadataTestSupport.ReadElement;
+import org.tdxemu.emulator.module.state.SharexLock;
 import org.tdxemu.seamcall.layout.MetadataList;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.metadata.FieldId;

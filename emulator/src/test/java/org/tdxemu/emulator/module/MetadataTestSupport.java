@@ -41,7 +41,7 @@ final class MetadataTestSupport implements AutoCloseable {
      * setting shows: 48 TDMRs, 12 reserved areas, PAMT entries of 16, 32 and 64 bytes.
      */
     static final ModuleSettings SETTINGS_1_5 = new ModuleSettings(ModuleVersion.V1_5, 48, 12, 16, 32, 64,
-            0x1F0EBFL, 1, 5, 5, 3, 20240305, 744, 2, 1, true);
+            0x1F0EBFL, 1, 5, 5, 3, 20240305, 744, 2, 1, true, false);
 
     /** {leaf, subleaf, EAX, EBX, ECX, EDX}: the 1.5.05 module's configurable leaves, CONFIG_DIRECT bits. */
     static final int[][] CPUID_CONFIGS_1_5 = {

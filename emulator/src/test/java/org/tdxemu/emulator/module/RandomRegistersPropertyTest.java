@@ -23,7 +23,8 @@ import org.tdxemu.seamcall.register.RegisterFile;
 import org.tdxemu.seamcall.status.DecodedStatus;
 
 /**
- * Random register values for every leaf in every state: no call throws, a call that does not
+ * Random register values for every leaf in every state, on a 1.5 module without and with Dynamic
+ * PAMT (the latter configured with R8 bit 16): no call throws, a call that does not
  * succeed changes no module state (the HKID that a refused TDH.SYS.CONFIG may reserve excepted,
  * module-abi.md §4.4 pre-check 7), and every register a leaf does not write comes back as it
  * went in. {@code -Dfuzz.tries=N} runs more (default 300).
@@ -47,8 +48,8 @@ class RandomRegistersPropertyTest {
 
     /** Values a careless or hostile host might pass: anything, small numbers, addresses, IDs, all ones. */
     private static Gen<Long> registerValue() {
-        List<Long> interesting = new ArrayList<>(List.of(0L, 1L, -1L, 32L, 64L, 1024L, 0x100000L, 0x10_0000L,
-                0x200000L, 0x40000000L, 0x100000000L, 1L << 52, 1L << 46 | 0x200000L));
+        List<Long> interesting = new ArrayList<>(List.of(0L, 1L, -1L, 32L, 32L | 1L << 16, 64L, 1024L, 0x100000L,
+                0x10_0000L, 0x200000L, 0x40000000L, 0x100000000L, 1L << 52, 1L << 46 | 0x200000L));
         for (SysField f : SysField.values()) {
             interesting.add(f.id().raw());
         }
@@ -66,15 +67,18 @@ class RandomRegistersPropertyTest {
         return Generate.pick(leaves).mix(longs().between(0, 0x50)).mix(longs().all(), 10);
     }
 
-    private static ModuleDriver in(SysState state) {
-        ModuleDriver driver = ModuleDriver.over(ModuleDriver.platform(CMRS));
+    /** A module brought to {@code state}; with Dynamic PAMT, configured with R8 bit 16. */
+    private static ModuleDriver in(SysState state, boolean dynamicPamt) {
+        ModuleDriver driver = ModuleDriver.over(ModuleDriver.platform(CMRS),
+                ModuleSettings.defaults(ModuleVersion.V1_5).withDynamicPamt(dynamicPamt));
+        long r8 = driver.globalHkid() | (dynamicPamt ? 1L << 16 : 0);
         switch (state) {
             case SYSINIT_PENDING -> { }
             case SYSINIT_DONE -> driver.sysInitDone();
-            case SYSCONFIG_DONE -> driver.configured(TDMRS);
-            case SYS_READY -> driver.ready(TDMRS);
+            case SYSCONFIG_DONE -> driver.configured(TDMRS, r8);
+            case SYS_READY -> driver.ready(TDMRS, r8);
             case SYS_SHUTDOWN -> {
-                driver.ready(TDMRS);
+                driver.ready(TDMRS, r8);
                 driver.call(0, Leaf.TDH_SYS_SHUTDOWN, new RegisterFile());
             }
         }
@@ -86,16 +90,18 @@ class RandomRegistersPropertyTest {
         Observed withoutHkid() {
             ModuleStatus s = status;
             return new Observed(new ModuleStatus(s.state(), s.initializedCpus(), s.packageBitmap(),
-                    s.configuredPackages(), 0, s.tdmrs()));
+                    s.configuredPackages(), 0, s.tdmrs(), s.dynamicPamt()));
         }
     }
 
     @Test
     void randomRegistersNeverThrowAndAFailedCallChangesNothing() {
-        qt().withExamples(TRIES).forAll(integers().between(0, STATES.length - 1), raxValue(),
+        // One number picks the state and the build: the states without Dynamic PAMT, then with it.
+        qt().withExamples(TRIES).forAll(integers().between(0, 2 * STATES.length - 1), raxValue(),
                         lists().of(registerValue()).ofSize(Gpr.values().length), integers().between(0, 3))
-                .checkAssert((stateIndex, rax, values, cpu) -> {
-                    try (ModuleDriver driver = in(STATES[stateIndex])) {
+                .checkAssert((pick, rax, values, cpu) -> {
+                    int stateIndex = pick % STATES.length;
+                    try (ModuleDriver driver = in(STATES[stateIndex], pick >= STATES.length)) {
                         TdxModule module = driver.module();
                         RegisterFile registers = new RegisterFile();
                         for (Gpr r : Gpr.values()) {
@@ -105,8 +111,8 @@ class RandomRegistersPropertyTest {
                         RegisterFile before = registers.copy();
                         ModuleStatus statusBefore = module.status();
                         long status = module.call(cpu, registers);
-                        String what = String.format("RAX 0x%x on CPU %d in %s -> %s", rax, cpu, STATES[stateIndex],
-                                DecodedStatus.of(status).summary());
+                        String what = String.format("RAX 0x%x on CPU %d in %s%s -> %s", rax, cpu, STATES[stateIndex],
+                                pick >= STATES.length ? " with Dynamic PAMT" : "", DecodedStatus.of(status).summary());
                         if (!module.internalErrors().isEmpty()) {
                             throw new AssertionError(what + " threw " + module.internalErrors());
                         }

@@ -22,7 +22,9 @@ import org.tdxemu.seamcall.status.DecodedStatus;
 /**
  * The state × leaf matrix of module-abi.md §3, cell by cell: every leaf, called with inputs that
  * would succeed, in every state reached through the real leaves. "run" cells expect what the
- * leaf answers when it runs; the others the dispatcher's or the leaf's refusal.
+ * leaf answers when it runs; the others the dispatcher's or the leaf's refusal. Both 1.5 builds,
+ * without and with Dynamic PAMT (dynamic-pamt.md §2), the latter configured with R8 bit 16; two
+ * rows more ask each build for what only the second has: R8 bit 16 and the bitmap-bits field.
  */
 class StateLeafMatrixTest {
 
@@ -38,6 +40,11 @@ class StateLeafMatrixTest {
     private static final long SYS_LP_INIT_NOT_PENDING = 0xC000050B00000000L;
     private static final long SYS_CONFIG_NOT_PENDING = 0xC000050C00000000L;
     private static final long OPERAND_INVALID_RAX = 0xC000010000000000L;
+    private static final long OPERAND_INVALID_R8 = 0xC000010000000008L;
+    private static final long FIELD_ID_INCORRECT = 0xC0000C0000000000L;
+    private static final long GLOBAL_HKID = 32;
+    private static final long ENABLE_DYNAMIC_PAMT = 1L << 16;
+    private static final long PAMT_PAGE_BITMAP_ENTRY_BITS = 0x9100000000000013L;
 
     private static final List<Range> CMRS = List.of(new Range(0x100000, 0x80000000L),
             new Range(0x100000000L, 0x140000000L));
@@ -53,6 +60,24 @@ class StateLeafMatrixTest {
     private static final SysState[] STATES = {SysState.SYSINIT_PENDING, SysState.SYSINIT_DONE,
             SysState.SYSCONFIG_DONE, SysState.SYS_READY, SysState.SYS_SHUTDOWN};
 
+    /** The module builds the matrix is run on, and the R8 TDH.SYS.CONFIG gets on the way to a state. */
+    enum Build {
+        WITHOUT_DYNAMIC_PAMT(false, GLOBAL_HKID),
+        WITH_DYNAMIC_PAMT(true, GLOBAL_HKID | ENABLE_DYNAMIC_PAMT);
+
+        final boolean dynamicPamt;
+        final long configR8;
+
+        Build(boolean dynamicPamt, long configR8) {
+            this.dynamicPamt = dynamicPamt;
+            this.configR8 = configR8;
+        }
+
+        ModuleSettings settings() {
+            return ModuleSettings.defaults(ModuleVersion.V1_5).withDynamicPamt(dynamicPamt);
+        }
+    }
+
     private record Row(String leaf, Supplier<RegisterFile> registers, long... cells) {
     }
 
@@ -60,7 +85,7 @@ class StateLeafMatrixTest {
         return new RegisterFile().set(Gpr.RAX, leaf.rax());
     }
 
-    private static List<Row> matrix() {
+    private static List<Row> matrix(Build build) {
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("TDH.SYS.INIT", () -> regs(Leaf.TDH_SYS_INIT),
                 SUCCESS, SYS_INIT_NOT_PENDING, SYS_INIT_NOT_PENDING, SYS_INIT_NOT_PENDING, SYS_SHUTDOWN));
@@ -94,32 +119,46 @@ class StateLeafMatrixTest {
                 SYS_NOT_READY, SYS_NOT_READY, SYS_NOT_READY, OPERAND_INVALID_RAX, SYS_SHUTDOWN));
         rows.add(new Row("leaf 99 (unknown)", () -> new RegisterFile().set(Gpr.RAX, UNKNOWN),
                 SYS_NOT_READY, SYS_NOT_READY, SYS_NOT_READY, OPERAND_INVALID_RAX, SYS_SHUTDOWN));
+        long withBit16 = build.dynamicPamt ? SUCCESS : OPERAND_INVALID_R8;
+        rows.add(new Row("TDH.SYS.CONFIG, R8 bit 16", () -> regs(Leaf.TDH_SYS_CONFIG).set(Gpr.RCX, ModuleDriver.SCRATCH)
+                .set(Gpr.RDX, TDMRS.size()).set(Gpr.R8, GLOBAL_HKID | ENABLE_DYNAMIC_PAMT),
+                SYS_CONFIG_NOT_PENDING, withBit16, SYS_CONFIG_NOT_PENDING, SYS_CONFIG_NOT_PENDING, SYS_SHUTDOWN));
+        long bitmapBits = build.dynamicPamt ? SUCCESS : FIELD_ID_INCORRECT;
+        rows.add(new Row("TDH.SYS.RD, PAMT_PAGE_BITMAP_ENTRY_BITS",
+                () -> regs(Leaf.TDH_SYS_RD).set(Gpr.RDX, PAMT_PAGE_BITMAP_ENTRY_BITS),
+                SYS_LP_INIT_NOT_DONE, bitmapBits, bitmapBits, bitmapBits, SYS_SHUTDOWN));
         return rows;
     }
 
     static Stream<Arguments> cells() {
         List<Arguments> cells = new ArrayList<>();
-        for (Row row : matrix()) {
-            for (int s = 0; s < STATES.length; s++) {
-                cells.add(Arguments.of(row.leaf(), STATES[s], row.registers(), row.cells()[s]));
+        for (Build build : Build.values()) {
+            for (Row row : matrix(build)) {
+                for (int s = 0; s < STATES.length; s++) {
+                    cells.add(Arguments.of(build, row.leaf(), STATES[s], row.registers(), row.cells()[s]));
+                }
             }
         }
         return cells.stream();
     }
 
-    /** A module brought to {@code state} through the real leaves. */
     private static ModuleDriver in(SysState state) {
-        ModuleDriver driver = ModuleDriver.over(ModuleDriver.platform(CMRS));
+        return in(state, Build.WITHOUT_DYNAMIC_PAMT);
+    }
+
+    /** A module of {@code build} brought to {@code state} through the real leaves. */
+    private static ModuleDriver in(SysState state, Build build) {
+        ModuleDriver driver = ModuleDriver.over(ModuleDriver.platform(CMRS), build.settings());
         switch (state) {
             case SYSINIT_PENDING -> { }
             case SYSINIT_DONE -> {
                 driver.sysInitDone();
                 driver.writeTdmrs(TDMRS);
             }
-            case SYSCONFIG_DONE -> driver.configured(TDMRS);
-            case SYS_READY -> driver.ready(TDMRS);
+            case SYSCONFIG_DONE -> driver.configured(TDMRS, build.configR8);
+            case SYS_READY -> driver.ready(TDMRS, build.configR8);
             case SYS_SHUTDOWN -> {
-                driver.ready(TDMRS);
+                driver.ready(TDMRS, build.configR8);
                 assertStatus(SUCCESS, driver.call(0, Leaf.TDH_SYS_SHUTDOWN, new RegisterFile()));
             }
         }
@@ -132,19 +171,25 @@ class StateLeafMatrixTest {
                 + DecodedStatus.of(expected).summary());
     }
 
-    @ParameterizedTest(name = "{0} in {1}")
+    @ParameterizedTest(name = "{0}: {1} in {2}")
     @MethodSource("cells")
-    void everyLeafInEveryState(String leaf, SysState state, Supplier<RegisterFile> registers, long expected) {
-        try (ModuleDriver driver = in(state)) {
+    void everyLeafInEveryState(Build build, String leaf, SysState state, Supplier<RegisterFile> registers,
+                               long expected) {
+        try (ModuleDriver driver = in(state, build)) {
             assertStatus(expected, driver.module().call(0, registers.get()));
             assertEquals(List.of(), driver.module().internalErrors());
+            if (state.compareTo(SysState.SYSCONFIG_DONE) >= 0) {
+                assertEquals(build.dynamicPamt, driver.module().status().dynamicPamt());
+            }
         }
     }
 
     @Test
     void theMatrixCoversEveryLeafTdxemuNamesAndEveryState() {
-        assertEquals(Leaf.values().length - 4 + 2, matrix().size(),
-                "all leaves but PAGE.RDMD, PAGE.RECLAIM, CACHE.WB and DISABLE, plus two unemulated numbers");
+        for (Build build : Build.values()) {
+            assertEquals(Leaf.values().length - 4 + 2 + 2, matrix(build).size(), "all leaves but PAGE.RDMD, "
+                    + "PAGE.RECLAIM, CACHE.WB and DISABLE, plus two unemulated numbers and the two Dynamic PAMT inputs");
+        }
         assertEquals(SysState.values().length, STATES.length);
     }
 

@@ -160,8 +160,8 @@ class SysInitTest {
         List<Cmr> valid = List.of(new Cmr(0, 0), new Cmr(0x100000, 0x100000), new Cmr(0, 0),
                 new Cmr(0x200000, 0x1000), new Cmr(0x300000, 0x1000));
         assertStatus(0, sysInit(module(platform().cmrs(valid)), new RegisterFile()));
-        assertTrue(SysInit.isCmrListValid(List.of(new Cmr(0x100000, 0x1000), new Cmr(0x101000, 0x1000)), 0),
-                "exactly adjacent CMRs are fine");
+        List<Cmr> adjacent = List.of(new Cmr(0x100000, 0x1000), new Cmr(0x101000, 0x1000));
+        assertStatus(0, sysInit(module(platform().cmrs(adjacent)), new RegisterFile())); // exactly adjacent CMRs are fine
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.memory.SparseHostMemory;
+import org.tdxemu.emulator.module.state.ModuleContext;
 import org.tdxemu.emulator.platform.Cmr;
 import org.tdxemu.emulator.platform.Hardware;
 import org.tdxemu.emulator.platform.Platform;

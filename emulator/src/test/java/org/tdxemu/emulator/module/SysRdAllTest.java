@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.module.MetadataTestSupport.ReadElement;
+import org.tdxemu.emulator.module.metadata.GlobalMetadata;
+import org.tdxemu.emulator.module.metadata.MetadataListDump;
 import org.tdxemu.seamcall.layout.MetadataList;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.metadata.FieldId;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tdxemu.emulator.module.state.TdmrEntry;
 import org.tdxemu.emulator.testing.ModuleDriver;
 import org.tdxemu.emulator.testing.TdmrSpec;
 import org.tdxemu.seamcall.layout.PageSize;

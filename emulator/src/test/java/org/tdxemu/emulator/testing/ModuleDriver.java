@@ -91,14 +91,24 @@ public final class ModuleDriver implements AutoCloseable {
 
     /** SYSINIT_DONE, then a successful TDH.SYS.CONFIG of {@code tdmrs}. */
     public ModuleDriver configured(List<TdmrSpec> tdmrs) {
+        return configured(tdmrs, globalHkid());
+    }
+
+    /** SYSINIT_DONE, then a successful TDH.SYS.CONFIG of {@code tdmrs} with {@code r8} (R8 bit 16: Dynamic PAMT). */
+    public ModuleDriver configured(List<TdmrSpec> tdmrs, long r8) {
         sysInitDone();
-        require("TDH.SYS.CONFIG", config(tdmrs));
+        require("TDH.SYS.CONFIG", config(writeTdmrs(tdmrs), tdmrs.size(), r8));
         return this;
     }
 
     /** SYSCONFIG_DONE, then TDH.SYS.KEY.CONFIG on the first CPU of each package: SYS_READY. */
     public ModuleDriver ready(List<TdmrSpec> tdmrs) {
-        configured(tdmrs);
+        return ready(tdmrs, globalHkid());
+    }
+
+    /** {@link #ready(List)} with TDH.SYS.CONFIG's R8 {@code r8}. */
+    public ModuleDriver ready(List<TdmrSpec> tdmrs, long r8) {
+        configured(tdmrs, r8);
         TreeSet<Integer> packages = new TreeSet<>();
         for (LogicalCpu cpu : module.platform().cpus()) {
             if (packages.add(cpu.packageId())) {

@@ -90,6 +90,18 @@ public record TdmrSpec(long base, long size, List<Area> pamts, List<Area> reserv
         return spec;
     }
 
+    /**
+     * {@link #withPamtsAt(long)}, the 4K PAMT a Dynamic PAMT bitmap of one bit per 4 KiB page
+     * (dynamic-pamt.md §2.3), the 2M and 1G PAMTs after it.
+     */
+    public TdmrSpec withBitmapPamtsAt(long pa) {
+        long bitmap = (size >>> PageSize.SIZE_4K.shift()) / Byte.SIZE;
+        long pamt2m = minimumPamtSize(size, PageSize.SIZE_2M, PAMT_ENTRY_SIZE);
+        return withPamt(PageSize.SIZE_4K, pa, bitmap).withPamt(PageSize.SIZE_2M, pa + bitmap, pamt2m)
+                .withPamt(PageSize.SIZE_1G, pa + bitmap + pamt2m, minimumPamtSize(size, PageSize.SIZE_1G,
+                        PAMT_ENTRY_SIZE));
+    }
+
     /** The end of the PAMT that ends last: where the next TDMR's PAMTs can start. */
     public long pamtEnd() {
         long end = 0;

@@ -12,6 +12,8 @@ public enum AllocationPurpose {
     TDX_MEMBLOCK,
     /** The cpumask of packages whose key is configured (zalloc_cpumask_var). */
     PACKAGE_CPUMASK,
+    /** Dynamic PAMT's refcount of each 2 MiB of physical address space (vmalloc). */
+    PAMT_REFCOUNTS,
     /** Static data of the kernel image that the module reads or writes (v7: TDSYSINFO_STRUCT, CMR_INFO). */
     KERNEL_STATIC
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -21,10 +22,15 @@ import org.tdxemu.seamcall.memory.Range;
  * @param hibernationAvailable hibernation was not disabled (no {@code nohibernate} on the command line)
  * @param acpiSuspend the kernel is built with CONFIG_ACPI and CONFIG_SUSPEND, as distribution kernels are
  * @param x2apicEnabled the local APICs run in x2APIC mode (the v7 series refuses TDX otherwise)
+ * @param x86PhysBits {@code x86_phys_bits}: the CPU's 52 physical address bits less the KeyID bits
+ *                    MKTME takes from the top of an address
  */
 public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List<Cpu> cpus,
                          Optional<KeyIdPartitioningMsr> keyIdPartitioning, boolean partialWriteErratum,
-                         boolean hibernationAvailable, boolean acpiSuspend, boolean x2apicEnabled) {
+                         boolean hibernationAvailable, boolean acpiSuspend, boolean x2apicEnabled, int x86PhysBits) {
+
+    /** What CPUID reports before MKTME takes its KeyID bits. */
+    public static final int MAX_PHYS_BITS = PhysicalAddress.MAX_BITS;
 
     public HostConfig {
         memblock = List.copyOf(memblock);
@@ -53,14 +59,22 @@ public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List
         if (cpus.stream().noneMatch(Cpu::online)) {
             throw new IllegalArgumentException("a host needs an online CPU to boot on");
         }
+        if (x86PhysBits < Page.SHIFT || x86PhysBits > MAX_PHYS_BITS) {
+            throw new IllegalArgumentException("x86_phys_bits must be " + Page.SHIFT + " to " + MAX_PHYS_BITS + ": "
+                    + x86PhysBits);
+        }
     }
 
     /**
-     * A host with no reserved RAM, the erratum absent, hibernation disabled, ACPI suspend built in
-     * and x2APIC on: the usual TDX host.
+     * A host with no reserved RAM, the erratum absent, hibernation disabled, ACPI suspend built in,
+     * x2APIC on, and as few KeyID bits as number KeyID 0, the MKTME and the TDX KeyIDs: the usual
+     * TDX host.
      */
     public static HostConfig of(List<MemoryRegion> memblock, List<Cpu> cpus, KeyIdPartitioningMsr keyIds) {
-        return new HostConfig(memblock, List.of(), cpus, Optional.of(keyIds), false, false, true, true);
+        long highestKeyId = keyIds.mktmeKeyIds() + keyIds.tdxKeyIds();
+        int keyIdBits = Long.SIZE - Long.numberOfLeadingZeros(highestKeyId);
+        return new HostConfig(memblock, List.of(), cpus, Optional.of(keyIds), false, false, true, true,
+                MAX_PHYS_BITS - keyIdBits);
     }
 
     /**
@@ -77,43 +91,54 @@ public record HostConfig(List<MemoryRegion> memblock, List<Range> reserved, List
 
     public HostConfig withReserved(List<Range> ranges) {
         return new HostConfig(memblock, ranges, cpus, keyIdPartitioning, partialWriteErratum, hibernationAvailable,
-                acpiSuspend, x2apicEnabled);
+                acpiSuspend, x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withCpus(List<Cpu> newCpus) {
         return new HostConfig(memblock, reserved, newCpus, keyIdPartitioning, partialWriteErratum,
-                hibernationAvailable, acpiSuspend, x2apicEnabled);
+                hibernationAvailable, acpiSuspend, x2apicEnabled, x86PhysBits);
     }
 
     /** The MSR read faults, as on a CPU without MKTME. */
     public HostConfig withoutKeyIdPartitioning() {
         return new HostConfig(memblock, reserved, cpus, Optional.empty(), partialWriteErratum, hibernationAvailable,
-                acpiSuspend, x2apicEnabled);
+                acpiSuspend, x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withKeyIdPartitioning(KeyIdPartitioningMsr keyIds) {
         return new HostConfig(memblock, reserved, cpus, Optional.of(keyIds), partialWriteErratum,
-                hibernationAvailable, acpiSuspend, x2apicEnabled);
+                hibernationAvailable, acpiSuspend, x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withPartialWriteErratum(boolean erratum) {
         return new HostConfig(memblock, reserved, cpus, keyIdPartitioning, erratum, hibernationAvailable, acpiSuspend,
-                x2apicEnabled);
+                x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withHibernationAvailable(boolean available) {
         return new HostConfig(memblock, reserved, cpus, keyIdPartitioning, partialWriteErratum, available, acpiSuspend,
-                x2apicEnabled);
+                x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withAcpiSuspend(boolean configured) {
         return new HostConfig(memblock, reserved, cpus, keyIdPartitioning, partialWriteErratum, hibernationAvailable,
-                configured, x2apicEnabled);
+                configured, x2apicEnabled, x86PhysBits);
     }
 
     public HostConfig withX2apicEnabled(boolean enabled) {
         return new HostConfig(memblock, reserved, cpus, keyIdPartitioning, partialWriteErratum, hibernationAvailable,
-                acpiSuspend, enabled);
+                acpiSuspend, enabled, x86PhysBits);
+    }
+
+    /** The same host with {@code bits} of physical address left once MKTME took its KeyID bits. */
+    public HostConfig withX86PhysBits(int bits) {
+        return new HostConfig(memblock, reserved, cpus, keyIdPartitioning, partialWriteErratum, hibernationAvailable,
+                acpiSuspend, x2apicEnabled, bits);
+    }
+
+    /** {@code max_pfn}: the page frame number just above the last whole page of RAM. */
+    public long maxPfn() {
+        return Page.alignDown(memblock.get(memblock.size() - 1).end()) >>> Page.SHIFT;
     }
 
     public List<Cpu> onlineCpus() {

@@ -17,6 +17,18 @@ public sealed interface HostEvent {
     record WbinvdOnAllCpus() implements HostEvent {
     }
 
+    /** WBINVD on one CPU, whose caches were flagged incoherent by a SEAMCALL. */
+    record Wbinvd(int cpu) implements HostEvent {
+    }
+
+    /** A CPU's VMX reference taken: the first one turns VMX operation on (VMXON). */
+    record VmxReferenceTaken(int cpu) implements HostEvent {
+    }
+
+    /** A CPU's VMX reference given back: the last one turns VMX operation off (VMXOFF). */
+    record VmxReferenceDropped(int cpu) implements HostEvent {
+    }
+
     /** A range zeroed with MOVDIR64B, 64 bytes at a time, which turns TDX private lines back into normal memory. */
     record Movdir64bZeroed(Range range) implements HostEvent {
     }

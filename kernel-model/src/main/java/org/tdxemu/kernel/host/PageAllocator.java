@@ -42,6 +42,10 @@ import org.tdxemu.seamcall.memory.Range;
  * aligned to its size. A slab page goes back when its last object is freed, so an allocator whose
  * every allocation was freed reports exactly its initial free memory.
  *
+ * <p><b>vmalloc</b> hands out whole pages that need not be contiguous; here they are one run of
+ * PAGE_ALIGN(size) bytes, page-aligned, taken as the small allocations are, which costs the same
+ * memory.
+ *
  * <p><b>Failure injection</b>, like Linux's fail_page_alloc and failslab: {@link #failAllocation}
  * makes a chosen allocation of a given purpose fail.
  */
@@ -243,7 +247,7 @@ public final class PageAllocator implements KernelAllocator {
         }
     }
 
-    private enum BlockKind { CONTIG, PAGES_EXACT, KMALLOC_LARGE, SLAB_PAGE }
+    private enum BlockKind { CONTIG, PAGES_EXACT, KMALLOC_LARGE, SLAB_PAGE, VMALLOC }
 
     /**
      * The blocks handed out, by start address: an open-addressing table with linear probing.
@@ -575,6 +579,20 @@ public final class PageAllocator implements KernelAllocator {
             return OptionalLong.empty();
         }
         return topDown(Page.alignUp(bytes), Page.SIZE << Page.order(bytes), BlockKind.PAGES_EXACT, purpose);
+    }
+
+    /** vmalloc(): PAGE_ALIGN({@code bytes}) bytes of whole pages. Not zeroed here. */
+    public OptionalLong vmalloc(long bytes, AllocationPurpose purpose) {
+        requirePositive(bytes);
+        if (injectedFailure(purpose)) {
+            return OptionalLong.empty();
+        }
+        return topDown(Page.alignUp(bytes), Page.SIZE, BlockKind.VMALLOC, purpose);
+    }
+
+    /** vfree() of exactly what {@link #vmalloc} handed out. */
+    public Allocation vfree(long pa, long bytes) {
+        return release(pa, Page.alignUp(bytes), BlockKind.VMALLOC).allocation();
     }
 
     /** free_pages_exact() of exactly what {@link #allocPagesExact} handed out. */

@@ -43,17 +43,18 @@ final class CommonSteps {
 
     /**
      * config_tdx_module(): TDH.SYS.CONFIG with a {@code arrayBytes} array of the TDMRs' addresses
-     * and the global KeyID; the array is freed whatever the result.
+     * and {@code r8}, the global KeyID (with the Dynamic PAMT series, and bit 16); the array is
+     * freed whatever the result.
      */
-    static Optional<Errno> configTdxModule(Host host, TdmrList tdmrList, TdmrPlan plan, long arrayBytes,
-                                           long globalKeyId, int cpu, SeamcallFunction seamcall) {
+    static Optional<Errno> configTdxModule(Host host, TdmrList tdmrList, TdmrPlan plan, long arrayBytes, long r8,
+                                           int cpu, SeamcallFunction seamcall) {
         int tdmrCount = plan.tdmrs().size();
         OptionalLong array = tdmrList.pointerArray(arrayBytes, tdmrCount);
         if (array.isEmpty()) {
             return Optional.of(Errno.ENOMEM);
         }
         RegisterFile args = new RegisterFile().set(Gpr.RCX, array.getAsLong()).set(Gpr.RDX, tdmrCount)
-                .set(Gpr.R8, globalKeyId);
+                .set(Gpr.R8, r8);
         Optional<Errno> failure = seamcall.call(cpu, Leaf.TDH_SYS_CONFIG, args);
         host.kfree(array.getAsLong());
         return failure;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.ModuleLimits;
@@ -17,7 +18,9 @@ import org.tdxemu.seamcall.register.RegisterFile;
 /**
  * get_tdx_sys_info() of Linux 6.16 and later (tdx_global_metadata.c, kernel-init.md §1.3 step C):
  * one TDH.SYS.RD per field, group after group; the first failure stops every later read, and the
- * value of an unread field stays 0.
+ * value of an unread field stays 0. From M70 (LATEST) the version group comes first; the Dynamic
+ * PAMT series reads the bitmap's bits per page last, when it uses Dynamic PAMT (dynamic-pamt.md
+ * §3.2).
  *
  * <p>With holes from the CMRs, the CMR group of that patch series is read after the TDMR group:
  * NUM_CMRS, the bases, then the sizes, for as many slots as NUM_CMRS says (the module says 32).
@@ -28,6 +31,7 @@ final class MainlineMetadata {
     static final int MAX_CPUID_CONFIGS = 128;
 
     private static final long U16 = 0xFFFF;
+    private static final long U8 = 0xFF;
 
     /** What was read, and the error that stopped reading. */
     record Result(TdxSysInfo sysinfo, Optional<Errno> failure) {
@@ -44,11 +48,13 @@ final class MainlineMetadata {
         this.log = log;
     }
 
-    static Result read(MainlineSeamcalls seamcalls, int cpu, HoleSource holes, KernelLog log) {
-        return new MainlineMetadata(seamcalls, cpu, log).read(holes);
+    static Result read(MainlineSeamcalls seamcalls, int cpu, HoleSource holes, MergedRelease release, HostConfig host,
+                       KernelLog log) {
+        return new MainlineMetadata(seamcalls, cpu, log).read(holes, release, host);
     }
 
-    private Result read(HoleSource holes) {
+    private Result read(HoleSource holes, MergedRelease release, HostConfig host) {
+        TdxSysInfo.Version version = release.readsVersion() ? readVersion() : TdxSysInfo.Version.NOT_READ;
         long features0 = read(SysField.TDX_FEATURES0);
         ModuleLimits tdmr = new ModuleLimits((int) (read(SysField.MAX_TDMRS) & U16),
                 (int) (read(SysField.MAX_RESERVED_PER_TDMR) & U16), (int) (read(SysField.PAMT_4K_ENTRY_SIZE) & U16),
@@ -57,7 +63,18 @@ final class MainlineMetadata {
         TdxSysInfo.TdControl tdControl = new TdxSysInfo.TdControl((int) (read(SysField.TDR_BASE_SIZE) & U16),
                 (int) (read(SysField.TDCS_BASE_SIZE) & U16), (int) (read(SysField.TDVPS_BASE_SIZE) & U16));
         TdxSysInfo.TdConfigurability tdConf = failure.isEmpty() ? readTdConf() : emptyTdConf();
-        return new Result(new TdxSysInfo(features0, tdmr, cmrs, tdControl, tdConf), failure);
+        if (release.dynamicPamt() && failure.isEmpty() && DynamicPamtSeries.uses(features0, host)) {
+            tdmr = tdmr.withPamtPageBitmap((int) (readId(DynamicPamtSeries.PAMT_PAGE_BITMAP_ENTRY_BITS.raw()) & U8));
+        }
+        return new Result(new TdxSysInfo(version, features0, tdmr, cmrs, tdControl, tdConf), failure);
+    }
+
+    /** get_tdx_sys_info_version(): minor, major, update, as the struct orders them. */
+    private TdxSysInfo.Version readVersion() {
+        int minor = (int) (read(SysField.MINOR_VERSION) & U16);
+        int major = (int) (read(SysField.MAJOR_VERSION) & U16);
+        int update = (int) (read(SysField.UPDATE_VERSION) & U16);
+        return new TdxSysInfo.Version(major, minor, update);
     }
 
     /** get_tdx_sys_info_cmr(), then trim_empty_tail_cmrs(): the list ends at the first empty slot. */
@@ -138,15 +155,18 @@ final class MainlineMetadata {
     }
 
     /**
-     * read_sys_metadata_field(), unless an earlier read failed: RDX in = the field ID, R8 out = the
-     * value. The ID is the kernel's arithmetic on the first one, whatever size the module's table
-     * gives the array.
+     * An element of {@code field}: its ID is the kernel's arithmetic on the first one, whatever size
+     * the module's table gives the array.
      */
     private long readElement(SysField field, int index, int element) {
+        return readId(field.id().plusFieldCode(index * field.elements() + element).raw());
+    }
+
+    /** read_sys_metadata_field(), unless an earlier read failed: RDX in = the field ID, R8 out = the value. */
+    private long readId(long fieldId) {
         if (failure.isPresent()) {
             return 0;
         }
-        long fieldId = field.id().plusFieldCode(index * field.elements() + element).raw();
         RegisterFile args = new RegisterFile().set(Gpr.RDX, fieldId);
         failure = seamcalls.prerrRet(cpu, Leaf.TDH_SYS_RD, args);
         return failure.isPresent() ? 0 : args.r8();

@@ -1,5 +1,6 @@
 package org.tdxemu.kernel.init;
 
+import java.util.BitSet;
 import java.util.Optional;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.log.KernelLog;
@@ -12,6 +13,7 @@ import org.tdxemu.seamcall.status.StatusCode;
  * The merged kernel's SEAMCALL wrappers (kernel-init.md §1.2): sc_retry() calls again while the
  * module answers TDX_RND_NO_ENTROPY, up to {@link #RDRAND_RETRY_LOOPS} calls in all, and
  * sc_retry_prerr() turns the final status into an error, printing the ones it has no errno for.
+ * From M618 every attempt first flags its CPU's caches incoherent, for whoever takes the CPU down.
  */
 final class MainlineSeamcalls {
 
@@ -20,6 +22,8 @@ final class MainlineSeamcalls {
 
     private final Seamcall seamcall;
     private final KernelLog log;
+    /** The per-CPU {@code cache_state_incoherent}. */
+    private final BitSet incoherentCaches = new BitSet();
 
     MainlineSeamcalls(Seamcall seamcall, KernelLog log) {
         this.seamcall = seamcall;
@@ -58,9 +62,17 @@ final class MainlineSeamcalls {
         long status;
         int calls = RDRAND_RETRY_LOOPS;
         do {
+            incoherentCaches.set(cpu);
             status = seamcall.call(cpu, leaf, outputsReturn ? args : args.copy());
         } while (status == StatusCode.TDX_RND_NO_ENTROPY.value() && --calls > 0);
         return status;
+    }
+
+    /** Whether a SEAMCALL flagged {@code cpu}'s caches incoherent since they were last written back; clears the flag. */
+    boolean takeIncoherentCaches(int cpu) {
+        boolean incoherent = incoherentCaches.get(cpu);
+        incoherentCaches.clear(cpu);
+        return incoherent;
     }
 
     /** Anything but the three software codes, warnings with bit 63 clear included, is -EIO. */

@@ -18,12 +18,13 @@ import org.tdxemu.seamcall.memory.Range;
  * InitResult result = kernel.boot();
  * }</pre>
  */
-public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
+public sealed interface TdxKernel permits MergedKernel, V7Kernel {
 
     /** A kernel of {@code options}' profile on {@code host}, whose TDX module answers through {@code module}. */
     static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
         return switch (options.profile()) {
             case MAINLINE -> new MainlineKernel(options.holes(), host, module);
+            case LATEST, DPAMT -> new LatestKernel(options.profile(), options.holes(), host, module);
             case V7 -> new V7Kernel(host, module);
         };
     }
@@ -39,6 +40,10 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      * kernel makes before construct_tdmrs(), then construct_tdmrs() itself. When the kernel cannot
      * plan, the result holds the TDMR list as construct_tdmrs() left it and what ran short.
      *
+     * @param limits what the module reports; their {@link ModuleLimits#pamtPageBitmapEntryBits()},
+     *               present when the module offers Dynamic PAMT, count only for a kernel that uses it
+     *               (profile {@code DPAMT} on a host whose x86_phys_bits is 48 or less,
+     *               dynamic-pamt.md §3.1)
      * @param cmrs the convertible memory regions, ascending; needed by v7 and by holes from the
      *             CMRs, ignored otherwise
      */
@@ -53,15 +58,16 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      */
     static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
-            case MAINLINE -> MainlineKernel.plannerSetup(host, limits, options.holes(), cmrs);
+            case MAINLINE, LATEST, DPAMT -> MergedKernel.plannerSetup(options.profile(), host, limits, options.holes(),
+                    cmrs);
             case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
         };
     }
 
     /**
-     * What the whole system does at boot: the kernel's early TDX detection, then, for the merged
-     * kernel, KVM's bring-up (tdx_cpu_enable() on every online CPU, stopping at the first failure,
-     * then tdx_enable()); for v7, tdx_enable().
+     * What the whole system does at boot: the kernel's early TDX detection, then, for Linux 6.18,
+     * KVM's bring-up (tdx_cpu_enable() on every online CPU, stopping at the first failure, then
+     * tdx_enable()); for today's mainline, the initcall tdx_enable(); for v7, tdx_enable().
      */
     InitResult boot();
 

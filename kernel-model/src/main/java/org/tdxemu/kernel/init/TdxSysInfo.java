@@ -5,16 +5,17 @@ import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
- * {@code struct tdx_sys_info} as Linux 6.18 reads it with TDH.SYS.RD (kernel-init.md §1.3 step C,
- * §2.5), each value truncated to the width of its member.
+ * {@code struct tdx_sys_info} as the merged kernels read it with TDH.SYS.RD (kernel-init.md §1.3
+ * step C, §2.5), each value truncated to the width of its member.
  *
+ * @param version the module's version, read from M70 on (LATEST); 0.0.00 when not read
  * @param tdxFeatures0 TDX_FEATURES0
  * @param tdmr the TDMR limits
  * @param cmrs the non-empty CMRs, read only when holes come from the CMRs; otherwise empty
  * @param tdControl the TD control structure sizes
  * @param tdConfigurability what TDs may configure
  */
-public record TdxSysInfo(long tdxFeatures0, ModuleLimits tdmr, List<Range> cmrs, TdControl tdControl,
+public record TdxSysInfo(Version version, long tdxFeatures0, ModuleLimits tdmr, List<Range> cmrs, TdControl tdControl,
                          TdConfigurability tdConfigurability) {
 
     /** TDX_FEATURES0_NO_RBP_MOD: the module leaves RBP alone, which the kernel requires. */
@@ -22,6 +23,17 @@ public record TdxSysInfo(long tdxFeatures0, ModuleLimits tdmr, List<Range> cmrs,
 
     public TdxSysInfo {
         cmrs = List.copyOf(cmrs);
+    }
+
+    /** {@code struct tdx_sys_info_version}, as {@code Module version: %u.%u.%02u} prints it. */
+    public record Version(int major, int minor, int update) {
+
+        public static final Version NOT_READ = new Version(0, 0, 0);
+
+        @Override
+        public String toString() {
+            return String.format("%d.%d.%02d", major, minor, update);
+        }
     }
 
     /** {@code struct tdx_sys_info_td_ctrl}. */

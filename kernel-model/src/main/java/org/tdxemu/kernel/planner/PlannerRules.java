@@ -12,7 +12,7 @@ public record PlannerRules(Errno exhausted, boolean printsMessages) {
 
     public static PlannerRules of(Profile profile) {
         return switch (profile) {
-            case MAINLINE -> new PlannerRules(Errno.ENOSPC, true);
+            case MAINLINE, LATEST, DPAMT -> new PlannerRules(Errno.ENOSPC, true);
             case V7 -> new PlannerRules(Errno.E2BIG, false);
         };
     }

@@ -152,9 +152,9 @@ public final class TdmrPlanner {
                 nodeCursor++;
             }
             int node = nodeCursor < memlist.count() ? memlist.node(nodeCursor) : noNode(i);
-            long bytes4k = pamtBytes(sizes[i], PageSize.SIZE_4K);
-            long bytes2m = pamtBytes(sizes[i], PageSize.SIZE_2M);
-            long bytes1g = pamtBytes(sizes[i], PageSize.SIZE_1G);
+            long bytes4k = limits.pamtBytes(sizes[i], PageSize.SIZE_4K);
+            long bytes2m = limits.pamtBytes(sizes[i], PageSize.SIZE_2M);
+            long bytes1g = limits.pamtBytes(sizes[i], PageSize.SIZE_1G);
             OptionalLong chunk = allocator.allocContigPages((bytes4k + bytes2m + bytes1g) >>> Page.SHIFT, node);
             if (chunk.isEmpty()) {
                 freePamts(i);
@@ -177,11 +177,6 @@ public final class TdmrPlanner {
             log.warnOn("tdmr_get_nid(): no memory block ends above the TDMR's base");
         }
         return 0;
-    }
-
-    /** tdmr_get_pamt_sz(): one entry per page of the size, the table rounded up to a page. */
-    private long pamtBytes(long tdmrSize, PageSize pageSize) {
-        return Page.alignUp((tdmrSize >>> pageSize.shift()) * limits.pamtEntrySize(pageSize));
     }
 
     private long pamtChunkBytes(int tdmr) {
@@ -324,7 +319,7 @@ public final class TdmrPlanner {
     private long pamtPages(int tdmr) {
         long bytes = 0;
         for (PageSize pageSize : PageSize.values()) {
-            bytes += pamtBytes(sizes[tdmr], pageSize);
+            bytes += limits.pamtBytes(sizes[tdmr], pageSize);
         }
         return bytes >>> Page.SHIFT;
     }

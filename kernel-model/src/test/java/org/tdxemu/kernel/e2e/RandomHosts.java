@@ -61,16 +61,17 @@ final class RandomHosts {
      * module reports.
      */
     record HostShape(boolean fromZero, int largestUnit, int gapEvery, int maxTdmrs, int maxReservedPerTdmr,
-                     List<RegionShape> regions) {
+                     boolean dynamicPamt, List<RegionShape> regions) {
     }
 
-    /** A host, the CMRs its module has, and that module's settings. */
+    /** A host, the CMRs its module has, and that module's settings (with Dynamic PAMT or not). */
     record RandomHost(HostConfig config, List<Range> cmrs, ModuleSettings settings) {
 
         @Override
         public String toString() {
-            return String.format("module limits %d TDMRs, %d areas each; %d regions %s; in use %s; CMRs %s",
-                    settings.maxTdmrs(), settings.maxReservedPerTdmr(), config.memblock().size(),
+            return String.format("module limits %d TDMRs, %d areas each%s; %d regions %s; in use %s; CMRs %s",
+                    settings.maxTdmrs(), settings.maxReservedPerTdmr(),
+                    settings.dynamicPamt() ? ", Dynamic PAMT" : "", config.memblock().size(),
                     config.memblock().stream().map(r -> r.range() + " node " + r.node())
                             .collect(Collectors.joining(", ")),
                     config.reserved(), cmrs);
@@ -91,7 +92,8 @@ final class RandomHosts {
         Gen<Integer> maxReserved = integers().between(1, 16).mix(Generate.constant(16));
         Gen<Integer> gapEvery = integers().between(1, 4).mix(integers().between(1, 1024));
         Gen<HostShape> shapes = in -> new HostShape(between(in, 0, 1) == 1, between(in, 0, UNITS.length - 1),
-                gapEvery.generate(in), maxTdmrs.generate(in), maxReserved.generate(in), regionLists.generate(in));
+                gapEvery.generate(in), maxTdmrs.generate(in), maxReserved.generate(in), between(in, 0, 1) == 1,
+                regionLists.generate(in));
         return shapes.map(RandomHosts::host);
     }
 
@@ -129,7 +131,8 @@ final class RandomHosts {
         }
         HostConfig config = HostConfig.of(regions, HostConfig.cpus(1, 1, Set.of()), Hosts.KEY_IDS).withReserved(inUse);
         ModuleSettings settings = ModuleSettings.defaults(ModuleVersion.V1_5)
-                .withLimits(shape.maxTdmrs(), shape.maxReservedPerTdmr(), PamtEntry.BYTES);
+                .withLimits(shape.maxTdmrs(), shape.maxReservedPerTdmr(), PamtEntry.BYTES)
+                .withDynamicPamt(shape.dynamicPamt());
         return new RandomHost(config, cmrs, settings);
     }
 

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.kernel.Errno;
+import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.AllocationPurpose;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.HostEvent;
@@ -40,7 +41,9 @@ import org.tdxemu.seamcall.status.StatusCode;
 
 /**
  * The merged kernel's init on random hosts ({@link RandomHosts}) against the real emulated module,
- * up to TDH.SYS.CONFIG: either the module accepts the plan the kernel writes, exactly as the kernel
+ * Linux 6.18 against a 1.5 module or, on half the hosts, the Dynamic PAMT series against a module
+ * that has it (its 4K PAMTs bitmaps, its refcounts allocated first, dynamic-pamt.md §3), up to
+ * TDH.SYS.CONFIG: either the module accepts the plan the kernel writes, exactly as the kernel
  * writes it, or the kernel fails before CONFIG with -ENOSPC or -ENOMEM for a reason this test sees
  * for itself from kernel-init.md §3: more TDMRs than the module allows; more holes and PAMTs in
  * the TDMR the log names than reserved areas; no free memory of the shape the failed allocation
@@ -61,8 +64,10 @@ class RandomHostsAgainstModulePropertyTest {
     private static final String TOO_MANY_TDMRS = "ENOSPC: more TDMRs than the module allows";
     private static final String TOO_MANY_AREAS = "ENOSPC: more reserved areas than the module allows";
     private static final String NO_ROOM_FOR_A_PAMT = "ENOMEM: no window for a PAMT chunk";
+    private static final String ACCEPTED_WITH_DYNAMIC_PAMT = "CONFIG accepted the plan with Dynamic PAMT";
     /** What every CI run must see at least once. */
-    private static final Set<String> OUTCOMES = Set.of(ACCEPTED, TOO_MANY_TDMRS, TOO_MANY_AREAS, NO_ROOM_FOR_A_PAMT);
+    private static final Set<String> OUTCOMES = Set.of(ACCEPTED, ACCEPTED_WITH_DYNAMIC_PAMT, TOO_MANY_TDMRS,
+            TOO_MANY_AREAS, NO_ROOM_FOR_A_PAMT);
 
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private Extent largestAccepted = new Extent(0, 0, 0);
@@ -95,7 +100,9 @@ class RandomHostsAgainstModulePropertyTest {
         List<Range> tdmrs = TdmrRules.tdmrsCovering(memlist);
         try (EmulatedMachine machine = new EmulatedMachine(host.config(), host.cmrs(), host.settings())) {
             UpToConfig module = new UpToConfig(machine.module());
-            TdxKernel kernel = TdxKernel.create(KernelOptions.DEFAULT, machine.host(), module);
+            boolean dynamicPamt = host.settings().dynamicPamt();
+            TdxKernel kernel = TdxKernel.create(dynamicPamt ? KernelOptions.of(Profile.DPAMT) : KernelOptions.DEFAULT,
+                    machine.host(), module);
             Optional<InitResult> result = bootUntilConfigAnswered(kernel);
             Supplier<String> context = () -> host + "\n" + kernel.log().lines();
             if (module.configStatus().isPresent()) {
@@ -108,7 +115,8 @@ class RandomHostsAgainstModulePropertyTest {
                         .map(t -> Range.ofSize(t.base(), t.size())).toList();
                 assertEquals(tdmrs, configured, context);
                 assertWithinTheModulesLimits(host, memlist, tdmrs, pamtChunks(machine.host().events()), context);
-                count(ACCEPTED);
+                assertEquals(dynamicPamt, machine.module().status().dynamicPamt(), context);
+                count(dynamicPamt ? ACCEPTED_WITH_DYNAMIC_PAMT : ACCEPTED);
                 largestAccepted = largestAccepted.largerOf(host.config(), tdmrs.size());
                 return;
             }
@@ -176,8 +184,9 @@ class RandomHostsAgainstModulePropertyTest {
 
     /**
      * The allocation that failed is the first the kernel makes in this order and the events do not
-     * show: a tdx_memblock per block, the TDMR list, a PAMT chunk per TDMR, the pointer array. It
-     * failed with what was live until then, before the first free.
+     * show: with Dynamic PAMT the refcount array, then a tdx_memblock per block, the TDMR list, a
+     * PAMT chunk per TDMR, the pointer array. It failed with what was live until then, before the
+     * first free.
      */
     private String checkNoMemory(RandomHosts.RandomHost host, List<Range> memlist, List<Range> tdmrs,
                                  List<HostEvent> events, Supplier<String> context) {
@@ -194,6 +203,13 @@ class RandomHostsAgainstModulePropertyTest {
         long memblocks = before.stream().filter(a -> a.purpose() == AllocationPurpose.TDX_MEMBLOCK).count();
         long pamts = before.stream().filter(a -> a.purpose() == AllocationPurpose.PAMT).count();
         boolean tdmrList = before.stream().anyMatch(a -> a.purpose() == AllocationPurpose.TDMR_LIST);
+        boolean dynamicPamt = host.settings().dynamicPamt();
+        if (dynamicPamt && before.stream().noneMatch(a -> a.purpose() == AllocationPurpose.PAMT_REFCOUNTS)) {
+            long bytes = Page.alignUp((host.config().maxPfn() + 511) / 512 * 4);
+            assertFalse(free.hasAlignedRange(bytes, Page.SIZE),
+                    () -> "the refcounts found no room, yet there is\n" + context.get());
+            return "ENOMEM: no room for the refcounts";
+        }
         if (memblocks < memlist.size()) {
             assertFalse(free.hasFreePage(), () -> "a tdx_memblock found no page, yet one is free\n" + context.get());
             return "ENOMEM: no page for a tdx_memblock";
@@ -205,7 +221,7 @@ class RandomHostsAgainstModulePropertyTest {
             return "ENOMEM: no room for the TDMR list";
         }
         if (pamts < tdmrs.size()) {
-            long pages = pamtChunkBytes(tdmrs.get((int) pamts)) >>> Page.SHIFT;
+            long pages = pamtChunkBytes(tdmrs.get((int) pamts), dynamicPamt) >>> Page.SHIFT;
             assertFalse(free.hasContigWindow(pages), () -> "TDMR " + pamts + "'s PAMT of " + pages
                     + " pages found no window, yet there is one\n" + context.get());
             return NO_ROOM_FOR_A_PAMT;
@@ -223,11 +239,15 @@ class RandomHostsAgainstModulePropertyTest {
         return TdmrRules.holes(tdmr, memlist).size() + pamtChunks.stream().filter(tdmr::overlaps).count();
     }
 
-    /** §3.4: one 16-byte entry per page of each size, each table in whole pages. */
-    private static long pamtChunkBytes(Range tdmr) {
+    /**
+     * §3.4: one 16-byte entry per page of each size, each table in whole pages; with Dynamic PAMT
+     * the 4K table is one bit per page (dynamic-pamt.md §3.3).
+     */
+    private static long pamtChunkBytes(Range tdmr, boolean dynamicPamt) {
         long bytes = 0;
         for (PageSize ps : PageSize.values()) {
-            bytes += Page.alignUp((tdmr.size() >>> ps.shift()) * PamtEntry.BYTES);
+            long pages = tdmr.size() >>> ps.shift();
+            bytes += Page.alignUp(dynamicPamt && ps == PageSize.SIZE_4K ? (pages + 7) / 8 : pages * PamtEntry.BYTES);
         }
         return bytes;
     }

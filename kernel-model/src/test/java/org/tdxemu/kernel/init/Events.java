@@ -29,6 +29,15 @@ final class Events {
         if (event instanceof HostEvent.Movdir64bZeroed) {
             return "movdir64b";
         }
+        if (event instanceof HostEvent.Wbinvd wbinvd) {
+            return "wbinvd " + wbinvd.cpu();
+        }
+        if (event instanceof HostEvent.VmxReferenceTaken taken) {
+            return "vmx get " + taken.cpu();
+        }
+        if (event instanceof HostEvent.VmxReferenceDropped dropped) {
+            return "vmx put " + dropped.cpu();
+        }
         return event instanceof HostEvent.GetOnlineMems ? "get_online_mems" : "put_online_mems";
     }
 

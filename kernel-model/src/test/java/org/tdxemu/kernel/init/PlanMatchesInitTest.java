@@ -26,6 +26,20 @@ class PlanMatchesInitTest {
         }
     }
 
+    /** The refcounts come out of the same zones first, so the PAMTs land where init puts them. */
+    @Test
+    void withDynamicPamt() {
+        HostConfig host = Hosts.twoSocket2T();
+        List<Range> cmrs = host.memblock().stream().map(MemoryRegion::range).toList();
+        KernelOptions options = KernelOptions.of(Profile.DPAMT);
+        TdmrPlan planned = ((PlanResult.Planned) TdxKernel.plan(host, ModuleLimits.DEFAULT.withPamtPageBitmap(1),
+                options, cmrs)).plan();
+        try (TestMachine machine = new TestMachine(host, cmrs)) {
+            machine.module().withDynamicPamt();
+            assertEquals(planned, MainlineInitTest.initialized(machine.kernel(options).boot()).plan());
+        }
+    }
+
     @Test
     void onTheTwoSocketHost() {
         HostConfig host = Hosts.twoSocket2T();

@@ -24,6 +24,7 @@ import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.testing.Hosts;
+import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
 /** construct_tdmrs(), through the plan entry point and on its own; kernel-init.md §3 and §5 items 19–37. */
@@ -104,6 +105,45 @@ class TdmrPlannerTest {
                 region(814 * GIB, 1002 * GIB, 1))));
         assertEquals(6, plan.tdmrs().size());
         assertEquals(4071192, plan.pamtKb());
+    }
+
+    // ---- Dynamic PAMT: dynamic-pamt.md §3.3, §4 -------------------------------------------
+
+    private static final ModuleLimits OFFERS_DYNAMIC_PAMT = ModuleLimits.DEFAULT.withPamtPageBitmap(1);
+
+    @Test
+    void theBitmapIsSizedInBitsThenBytesThenPagesAndTheOtherLevelsAsEver() {
+        assertEquals(32 * 1024, OFFERS_DYNAMIC_PAMT.pamtBytes(GIB, PageSize.SIZE_4K));
+        assertEquals(96 * 1024, ModuleLimits.DEFAULT.withPamtPageBitmap(3).pamtBytes(GIB, PageSize.SIZE_4K));
+        assertEquals(Page.SIZE, ModuleLimits.DEFAULT.withPamtPageBitmap(3).pamtBytes(3 * Page.SIZE, PageSize.SIZE_4K),
+                "9 bits are 2 bytes, a page");
+        assertEquals(8 * 1024, OFFERS_DYNAMIC_PAMT.pamtBytes(GIB, PageSize.SIZE_2M));
+        assertEquals(Page.SIZE, OFFERS_DYNAMIC_PAMT.pamtBytes(GIB, PageSize.SIZE_1G));
+        assertEquals(4 * 1024 * 1024, OFFERS_DYNAMIC_PAMT.withStaticPamt().pamtBytes(GIB, PageSize.SIZE_4K));
+    }
+
+    @Test
+    void theTwoSocketHostNeeds81876KbUnderDynamicPamtAndOnlyThere() {
+        HostConfig host = Hosts.twoSocket2T();
+        List<Range> cmrs = host.memblock().stream().map(MemoryRegion::range).toList();
+        TdmrPlan plan = planned(TdxKernel.plan(host, OFFERS_DYNAMIC_PAMT, KernelOptions.of(Profile.DPAMT), cmrs));
+        assertEquals(81876, plan.pamtKb());
+        assertEquals(List.of(84L, 40856L, 40936L), plan.tdmrs().stream().map(t -> t.pamtChunk().size() / 1024).toList());
+        assertEquals(8396820, planned(TdxKernel.plan(host, OFFERS_DYNAMIC_PAMT, KernelOptions.of(Profile.LATEST), cmrs))
+                .pamtKb(), "today's mainline has no Dynamic PAMT");
+        assertEquals(8396820, planned(TdxKernel.plan(host.withX86PhysBits(49), OFFERS_DYNAMIC_PAMT,
+                KernelOptions.of(Profile.DPAMT), cmrs)).pamtKb(), "49 physical address bits keep the static PAMT");
+        assertEquals(8396820, planned(TdxKernel.plan(host, ModuleLimits.DEFAULT, KernelOptions.of(Profile.DPAMT), cmrs))
+                .pamtKb(), "a module that does not offer it");
+    }
+
+    /** The series' documentation: 10092 KB for three TDMRs of 252 GiB in all, 40 × 252 + 3 × 4. */
+    @Test
+    void theSeriesDocumentationExampleIs10092Kb() {
+        HostConfig host = host(region(MIB, 2 * GIB, 0), region(4 * GIB, 129 * GIB, 0), region(130 * GIB, 255 * GIB, 1));
+        TdmrPlan plan = planned(TdxKernel.plan(host, OFFERS_DYNAMIC_PAMT, KernelOptions.of(Profile.DPAMT), List.of()));
+        assertEquals(3, plan.tdmrs().size());
+        assertEquals(10092, plan.pamtKb());
     }
 
     // ---- Filling out TDMRs: §3.3 ----------------------------------------------------------

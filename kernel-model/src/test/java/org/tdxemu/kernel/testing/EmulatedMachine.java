@@ -48,6 +48,11 @@ public final class EmulatedMachine implements AutoCloseable {
         this(layout.host(), layout.cmrs(), ModuleVersion.V1_5);
     }
 
+    /** A module of {@code settings} on {@code layout}'s host with its CMRs. */
+    public EmulatedMachine(Layout layout, ModuleSettings settings) {
+        this(layout.host(), layout.cmrs(), settings);
+    }
+
     private static Platform platform(HostConfig config, List<Range> cmrs) {
         List<LogicalCpu> cpus = new ArrayList<>();
         for (Cpu cpu : config.cpus()) {

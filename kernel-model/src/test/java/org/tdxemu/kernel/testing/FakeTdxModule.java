@@ -45,6 +45,12 @@ public final class FakeTdxModule implements Seamcall {
 
     private static final long GIB = 1L << 30;
     private static final long TDMR_INIT_STEP = 4L << 20;
+    /** Under Dynamic PAMT a call covers four times as much (dynamic-pamt.md §2.4). */
+    private static final long DYNAMIC_PAMT_TDMR_INIT_STEP = 16L << 20;
+    /** TDH.SYS.CONFIG's R8 bit 16, taken on a module with Dynamic PAMT. */
+    private static final long ENABLE_DYNAMIC_PAMT = 1L << 16;
+    /** PAMT_PAGE_BITMAP_ENTRY_BITS under the ID Linux reads it by; this fake looks fields up by the whole ID. */
+    public static final long PAMT_PAGE_BITMAP_ENTRY_BITS_AS_READ = 0x9100000100000013L;
 
     /** One SEAMCALL as it came in and went out. */
     public record Call(int cpu, long rax, long rcx, long rdx, long r8, long r9, long status, long rdxOut) {
@@ -73,6 +79,8 @@ public final class FakeTdxModule implements Seamcall {
     private final Map<Long, Long> fields = new LinkedHashMap<>();
 
     private State state = State.SYSINIT_PENDING;
+    private boolean dynamicPamt;
+    private long tdmrInitStep = TDMR_INIT_STEP;
     private final Set<Integer> lpInitialized = new HashSet<>();
     private final Set<Integer> packagesConfigured = new HashSet<>();
     private final List<ConfiguredTdmr> tdmrs = new ArrayList<>();
@@ -134,6 +142,17 @@ public final class FakeTdxModule implements Seamcall {
     /** Sets a single-element field's value, adding the field if the table lacks it. */
     public FakeTdxModule field(SysField field, long value) {
         fields.put(field.id().raw(), value);
+        return this;
+    }
+
+    /**
+     * A module with Dynamic PAMT: TDX_FEATURES0 bit 36, the bitmap's bits per page (1), R8 bit 16
+     * of TDH.SYS.CONFIG, bitmaps for 4K PAMTs and 16 MiB a TDH.SYS.TDMR.INIT.
+     */
+    public FakeTdxModule withDynamicPamt() {
+        dynamicPamt = true;
+        field(SysField.TDX_FEATURES0, value(SysField.TDX_FEATURES0) | 1L << 36);
+        fields.put(PAMT_PAGE_BITMAP_ENTRY_BITS_AS_READ, 1L);
         return this;
     }
 
@@ -376,7 +395,8 @@ public final class FakeTdxModule implements Seamcall {
         }
         long pointers = r.rcx();
         long count = r.rdx();
-        long hkid = r.r8();
+        boolean enablesDynamicPamt = dynamicPamt && (r.r8() & ENABLE_DYNAMIC_PAMT) != 0;
+        long hkid = enablesDynamicPamt ? r.r8() & ~ENABLE_DYNAMIC_PAMT : r.r8();
         if (pointers % TdmrPointerArray.ALIGNMENT != 0) {
             return Statuses.operandInvalid(Gpr.RCX);
         }
@@ -394,13 +414,14 @@ public final class FakeTdxModule implements Seamcall {
             }
             infos.add(TdmrInfo.at(memory, pa));
         }
-        long status = TdmrChecks.check(infos, cmrs);
+        long status = TdmrChecks.check(infos, cmrs, enablesDynamicPamt);
         if (status != StatusCode.TDX_SUCCESS.value()) {
             return status;
         }
         for (TdmrInfo info : infos) {
             tdmrs.add(new ConfiguredTdmr(info.base(), info.size(), new long[] {info.base()}));
         }
+        tdmrInitStep = enablesDynamicPamt ? DYNAMIC_PAMT_TDMR_INIT_STEP : TDMR_INIT_STEP;
         state = State.SYSCONFIG_DONE;
         return StatusCode.TDX_SUCCESS.value();
     }
@@ -430,7 +451,7 @@ public final class FakeTdxModule implements Seamcall {
                 if (tdmr.next[0] >= tdmr.base + tdmr.size) {
                     return StatusCode.TDX_TDMR_ALREADY_INITIALIZED.value();
                 }
-                tdmr.next[0] += TDMR_INIT_STEP;
+                tdmr.next[0] += tdmrInitStep;
                 r.set(Gpr.RDX, tdmr.next[0] & -GIB);
                 return StatusCode.TDX_SUCCESS.value();
             }
@@ -444,7 +465,7 @@ public final class FakeTdxModule implements Seamcall {
         private TdmrChecks() {
         }
 
-        static long check(List<TdmrInfo> infos, List<Range> cmrs) {
+        static long check(List<TdmrInfo> infos, List<Range> cmrs, boolean bitmaps) {
             List<List<Range>> available = new ArrayList<>();
             for (int i = 0; i < infos.size(); i++) {
                 TdmrInfo t = infos.get(i);
@@ -459,7 +480,8 @@ public final class FakeTdxModule implements Seamcall {
                     return areaStatus;
                 }
                 for (PageSize ps : new PageSize[] {PageSize.SIZE_1G, PageSize.SIZE_2M, PageSize.SIZE_4K}) {
-                    long minimum = (t.size() >>> ps.shift()) * 16;
+                    long pages = t.size() >>> ps.shift();
+                    long minimum = bitmaps && ps == PageSize.SIZE_4K ? pages / Byte.SIZE : pages * 16;
                     if (t.pamtBase(ps) % 4096 != 0 || t.pamtSize(ps) % 4096 != 0 || t.pamtSize(ps) < minimum
                             || t.pamtSize(ps) == 0) {
                         return Statuses.pamt(StatusCode.TDX_INVALID_PAMT, i, ps);

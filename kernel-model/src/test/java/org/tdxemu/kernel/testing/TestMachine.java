@@ -5,7 +5,9 @@ import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.kernel.init.LatestKernel;
 import org.tdxemu.kernel.init.MainlineKernel;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.init.V7Kernel;
@@ -53,7 +55,11 @@ public final class TestMachine implements AutoCloseable {
     }
 
     public V7Kernel v7() {
-        return (V7Kernel) kernel(KernelOptions.of(org.tdxemu.kernel.Profile.V7));
+        return (V7Kernel) kernel(KernelOptions.of(Profile.V7));
+    }
+
+    public LatestKernel latest() {
+        return (LatestKernel) kernel(KernelOptions.of(Profile.LATEST));
     }
 
     @Override

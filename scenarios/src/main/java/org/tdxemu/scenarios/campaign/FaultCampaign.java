@@ -32,8 +32,8 @@ import org.tdxemu.seamcall.register.RegisterFile;
  *   <li>the kernel returned what its mapping gives ({@link KernelMapping}), or the clean run's
  *       result where it retries (entropy);</li>
  *   <li>the log holds the failure lines;</li>
- *   <li>the kernel's page allocator got back every page (a run that still initializes keeps
- *       exactly what the clean run kept);</li>
+ *   <li>the kernel's page allocator got back every page, and every CPU its VMX reference (a run
+ *       that still initializes keeps exactly what the clean run kept);</li>
  *   <li>no off-heap buffer is left allocated once the machine is closed;</li>
  *   <li>the module's state is what the calls it completed make it ({@link ModuleShadow});</li>
  *   <li>no exception escaped, and the module caught none inside a SEAMCALL.</li>
@@ -185,6 +185,11 @@ public final class FaultCampaign {
         long keptExpected = report.initialized() ? clean.kernelBytesKept() : 0;
         if (report.kernelBytesKept() != keptExpected) {
             violations.add("the kernel kept " + report.kernelBytesKept() + " bytes of RAM, expected " + keptExpected);
+        }
+        Map<Integer, Integer> vmxExpected = report.initialized() ? clean.vmxReferencesKept() : Map.of();
+        if (!report.vmxReferencesKept().equals(vmxExpected)) {
+            violations.add("the kernel holds VMX references " + report.vmxReferencesKept() + " (by CPU), expected "
+                    + vmxExpected);
         }
         long buffersLeft = buffers.metric().directArenas().get(0).numActiveAllocations();
         if (buffersLeft != 0) {

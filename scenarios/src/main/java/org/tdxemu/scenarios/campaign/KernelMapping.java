@@ -18,13 +18,13 @@ final class KernelMapping {
     }
 
     /**
-     * The errno {@code tdx_enable} (or, for the merged kernel's SYS.INIT and LP.INIT, KVM's
-     * bring-up) returns when the call to {@code leaf} answers {@code status} once; empty when the
-     * kernel retries its way through (TDX_RND_NO_ENTROPY, mainline).
+     * The errno {@code tdx_enable} (or, for Linux 6.18's SYS.INIT and LP.INIT, KVM's bring-up)
+     * returns when the call to {@code leaf} answers {@code status} once; empty when the kernel
+     * retries its way through (TDX_RND_NO_ENTROPY, the merged kernels).
      */
     static Optional<Errno> errno(Profile profile, Leaf leaf, long status) {
         return switch (profile) {
-            case MAINLINE -> mainline(status);
+            case MAINLINE, LATEST, DPAMT -> mainline(status);
             case V7 -> Optional.of(v7(leaf, status));
         };
     }
@@ -68,15 +68,17 @@ final class KernelMapping {
             return lines;
         }
         switch (profile) {
-            case MAINLINE -> {
+            case MAINLINE, LATEST, DPAMT -> {
                 if (errno.get() == Errno.EIO) {
                     lines.add(String.format("virt/tdx: SEAMCALL (0x%016x) failed: 0x%016x", leaf.rax(), status));
                 }
                 if (leaf == Leaf.TDH_SYS_INIT && errno.get() == Errno.ENODEV) {
                     lines.add("virt/tdx: module not loaded");
                 }
+                // SYS.INIT and LP.INIT fail the CPU bring-up, which says nothing more (kernel-init.md §1.3).
                 if (leaf != Leaf.TDH_SYS_INIT && leaf != Leaf.TDH_SYS_LP_INIT) {
-                    lines.add("virt/tdx: module initialization failed (" + errno.get().kernelReturn() + ")");
+                    lines.add("virt/tdx: " + (profile == Profile.MAINLINE ? "module initialization failed ("
+                            : "TDX-Module initialization failed (") + errno.get().kernelReturn() + ")");
                 }
             }
             case V7 -> lines.add(errno.get() == Errno.ENODEV ? "tdx: TDX module is not loaded."

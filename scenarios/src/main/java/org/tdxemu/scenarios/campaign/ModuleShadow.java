@@ -23,12 +23,16 @@ final class ModuleShadow implements Seamcall {
 
     /** TDH.SYS.TDMR.INIT initializes 4 MiB of a TDMR per successful call (module-abi.md §4.6). */
     private static final long BYTES_PER_TDMR_INIT = 4L << 20;
+    /** After a TDH.SYS.CONFIG with R8 bit 16, 16 MiB (dynamic-pamt.md §2.4). */
+    private static final long BYTES_PER_DYNAMIC_PAMT_TDMR_INIT = 16L << 20;
+    private static final long CONFIG_ENABLE_DYNAMIC_PAMT = 1L << 16;
 
     private final Seamcall module;
     private final PlatformSpec platform;
     private final ModuleVersion version;
     private boolean sysInitDone;
     private boolean configured;
+    private boolean dynamicPamt;
     private boolean shutDown;
     private final TreeSet<Integer> initializedCpus = new TreeSet<>();
     private final TreeSet<Integer> configuredPackages = new TreeSet<>();
@@ -44,6 +48,7 @@ final class ModuleShadow implements Seamcall {
     public long call(int cpu, RegisterFile registers) {
         Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
         long base = registers.rcx();
+        long options = registers.r8();
         long status = module.call(cpu, registers);
         if (status != 0 || leaf == null) {
             return status;
@@ -51,7 +56,10 @@ final class ModuleShadow implements Seamcall {
         switch (leaf) {
             case TDH_SYS_INIT -> sysInitDone = true;
             case TDH_SYS_LP_INIT -> initializedCpus.add(cpu);
-            case TDH_SYS_CONFIG -> configured = true;
+            case TDH_SYS_CONFIG -> {
+                configured = true;
+                dynamicPamt = (options & CONFIG_ENABLE_DYNAMIC_PAMT) != 0;
+            }
             case TDH_SYS_KEY_CONFIG -> configuredPackages.add(cpu / platform.cpusPerPackage());
             case TDH_SYS_TDMR_INIT -> tdmrInitCalls.merge(base, 1L, Long::sum);
             case TDH_SYS_LP_SHUTDOWN -> shutDown |= version.lpShutdownShutsDown();
@@ -95,9 +103,14 @@ final class ModuleShadow implements Seamcall {
         if (!configured && !status.tdmrs().isEmpty()) {
             problems.add("module has TDMRs configured, but no TDH.SYS.CONFIG succeeded");
         }
+        if (status.dynamicPamt() != dynamicPamt) {
+            problems.add("module has Dynamic PAMT " + (status.dynamicPamt() ? "on" : "off")
+                    + ", but the TDH.SYS.CONFIG that succeeded " + (dynamicPamt ? "set" : "did not set") + " R8 bit 16");
+        }
+        long bytesPerCall = dynamicPamt ? BYTES_PER_DYNAMIC_PAMT_TDMR_INIT : BYTES_PER_TDMR_INIT;
         for (ModuleStatus.TdmrProgress tdmr : status.tdmrs()) {
             long calls = tdmrInitCalls.getOrDefault(tdmr.base(), 0L);
-            long expectedNext = tdmr.base() + Math.min(calls * BYTES_PER_TDMR_INIT, tdmr.size());
+            long expectedNext = tdmr.base() + Math.min(calls * bytesPerCall, tdmr.size());
             if (tdmr.next() != expectedNext) {
                 problems.add(String.format("TDMR 0x%x is initialized up to 0x%x, but %d TDMR.INIT calls succeeded",
                         tdmr.base(), tdmr.next(), calls));

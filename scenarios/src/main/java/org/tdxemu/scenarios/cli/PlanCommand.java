@@ -4,11 +4,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
-import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.run.Machine;
-import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,11 +37,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
-        ModuleSpec module = scenario.module();
-        ModuleLimits limits = ModuleLimits.uniform(module.maxTdmrs(), module.maxReservedPerTdmr(),
-                module.pamtEntrySize());
-        PlanResult plan = TdxKernel.plan(Machine.hostConfig(scenario.platform()), limits, scenario.kernel(),
-                scenario.platform().cmrs());
+        PlanResult plan = TdxKernel.plan(Machine.hostConfig(scenario.platform()), scenario.module().kernelLimits(),
+                scenario.kernel(), scenario.platform().cmrs());
         if (json) {
             out.println(JsonReports.plan(plan).toString());
         } else {

@@ -4,10 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.format.UserFile;
+import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.scenarios.trace.TraceReplayer;
@@ -37,17 +37,26 @@ final class ReplayCommand implements Callable<Integer> {
             description = "replay against this module: 1.0 or 1.5 (default: the trace's)")
     ModuleVersion moduleVersion;
 
+    @Option(names = "--dynamic-pamt", negatable = true,
+            description = "replay against the module with Dynamic PAMT, or without it (--no-dynamic-pamt); 1.5 only "
+                    + "(default: as the trace's)")
+    Boolean dynamicPamt;
+
     @Option(names = "--keep-going", description = "issue every call and list each that differs, then count them")
     boolean keepGoing;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (moduleVersion != null) {
+            // The options contradict each other whatever the trace says.
+            WhatIf.play(ModuleSpec.DEFAULT, moduleVersion, dynamicPamt);
+        }
         Path path = UserFile.path(trace);
         TraceReplayer.Result result;
         BufferedReader reader = UserFile.lines(path);
         try (reader) {
-            result = TraceReplayer.replay(reader, Optional.ofNullable(moduleVersion), keepGoing);
+            result = TraceReplayer.replay(reader, module -> WhatIf.play(module, moduleVersion, dynamicPamt), keepGoing);
         } catch (ScenarioException e) {
             throw e.inFile(path.toString());
         } catch (IOException e) {

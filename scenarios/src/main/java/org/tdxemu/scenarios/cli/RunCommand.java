@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
         "With --log LOG instead of files, imports a real machine's kernel log (see `tdxemu help import`), runs it, "
                 + "and ends with whether the emulation printed what the machine did: `reproduced: ...`, or the lines "
                 + "where the two differ.",
-        "A what-if option that changes the scenario (--kernel-profile, --module-version, --holes) leaves its "
-                + "expectations unchecked: they describe the scenario as written."},
+        "A what-if option that changes the scenario (--kernel-profile, --module-version, --holes, "
+                + "--[no-]dynamic-pamt) leaves its expectations unchecked: they describe the scenario as written."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every scenario ran and its expectations held (or it had none)",
                 "1:an expectation failed, a fault never fired, or the emulation did not reproduce the machine's log",

@@ -1,14 +1,17 @@
 package org.tdxemu.scenarios.cli;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.HoleSource;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.scenarios.format.ScenarioReader;
+import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import picocli.CommandLine.ITypeConverter;
@@ -23,16 +26,20 @@ import picocli.CommandLine.TypeConversionException;
 final class WhatIf {
 
     @Option(names = "--kernel-profile", paramLabel = "P", converter = ProfileConverter.class,
-            description = "run as this kernel: mainline or v7")
+            completionCandidates = ProfileNames.class, description = "run as this kernel: ${COMPLETION-CANDIDATES}")
     Profile profile;
 
     @Option(names = "--module-version", paramLabel = "V", converter = VersionConverter.class,
-            description = "play this module: 1.0 or 1.5")
+            description = "play this module: 1.0 or 1.5 (1.0 has no Dynamic PAMT)")
     ModuleVersion moduleVersion;
 
     @Option(names = "--holes", paramLabel = "H", converter = HolesConverter.class,
             description = "take reserved-area holes from memblock (upstream) or from the CMRs (cmr, the unmerged fix)")
     HoleSource holes;
+
+    @Option(names = "--dynamic-pamt", negatable = true,
+            description = "play the module with Dynamic PAMT, or without it (--no-dynamic-pamt); 1.5 only")
+    Boolean dynamicPamt;
 
     /** A scenario with the options applied, and the options that changed it, as the user typed them. */
     record Applied(Scenario scenario, List<String> changes) {
@@ -58,15 +65,46 @@ final class WhatIf {
             result = result.withKernel(new KernelOptions(result.kernel().profile(), holes));
             changes.add("--holes " + ScenarioReader.holesName(holes));
         }
+        ModuleSpec module = moduleFor(scenario.module());
         if (moduleVersion != null && moduleVersion != scenario.module().version()) {
-            result = result.withModule(result.module().withVersion(moduleVersion));
             changes.add("--module-version " + moduleVersion.label());
+        }
+        if (dynamicPamt != null && dynamicPamt != scenario.module().dynamicPamt()) {
+            changes.add(dynamicPamt ? "--dynamic-pamt" : "--no-dynamic-pamt");
+        }
+        if (!module.equals(scenario.module())) {
+            result = result.withModule(module);
         }
         return new Applied(result, changes);
     }
 
-    Optional<ModuleVersion> moduleVersion() {
-        return Optional.ofNullable(moduleVersion);
+    /**
+     * {@code module} as the options play it: another personality (which keeps Dynamic PAMT only
+     * where it can have it), then with or without Dynamic PAMT.
+     */
+    ModuleSpec moduleFor(ModuleSpec module) {
+        return play(module, moduleVersion, dynamicPamt);
+    }
+
+    /** {@code module} as {@code --module-version} and {@code --[no-]dynamic-pamt} play it; null: as it is. */
+    static ModuleSpec play(ModuleSpec module, ModuleVersion moduleVersion, Boolean dynamicPamt) {
+        ModuleSpec played = moduleVersion == null ? module : module.withVersion(moduleVersion);
+        if (dynamicPamt == null) {
+            return played;
+        }
+        if (dynamicPamt && !played.version().mayHaveDynamicPamt()) {
+            throw new ScenarioException("--dynamic-pamt: module " + played.version().label()
+                    + " has no Dynamic PAMT; it needs version 1.5");
+        }
+        return played.withDynamicPamt(dynamicPamt);
+    }
+
+    /** Every profile, as scenario files and the command line name it. */
+    static final class ProfileNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.of(Profile.values()).map(ScenarioReader::profileName).iterator();
+        }
     }
 
     /** A converter that reads a word as the scenario reader does, so both refuse it in the same words. */

@@ -111,6 +111,19 @@ public sealed interface Fact {
         }
     }
 
+    /** {@code Enable Dynamic PAMT}: the Dynamic PAMT series found the module's feature and uses it. */
+    record DynamicPamtEnabled() implements Said {
+        @Override
+        public String words() {
+            return "Dynamic PAMT enabled";
+        }
+
+        @Override
+        public boolean informational() {
+            return true;
+        }
+    }
+
     /** {@code module initialized}. */
     record Initialized() implements Said {
         @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.tdxemu.emulator.module.ModuleVersion;
+import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.scenarios.dmesg.Importer.MachineOutcome;
 import org.tdxemu.scenarios.dmesg.LineReader.Read;
@@ -54,6 +55,9 @@ public record ImportedMachine(String logName, String name, Cpus cpus, KeyIds key
         scenario.putObject("module").put("version", module.label()).put("maxTdmrs", Importer.MAX_TDMRS)
                 .put("maxReservedPerTdmr", Importer.MAX_RESERVED_PER_TDMR)
                 .put("pamtEntrySize", Importer.PAMT_ENTRY_SIZE);
+        if (kernel.profile() == Profile.DPAMT && module.mayHaveDynamicPamt()) {
+            ((ObjectNode) scenario.get("module")).put("dynamicPamt", true);
+        }
         scenario.putObject("kernel").put("profile", ScenarioReader.profileName(kernel.profile()))
                 .put("holes", ScenarioReader.holesName(kernel.holes()));
         outcome.ifPresent(o -> {

@@ -31,6 +31,19 @@ record KernelChoice(Profile profile, HoleSource holes) {
                     false));
             return new KernelChoice(Profile.V7, HoleSource.MEMBLOCK);
         }
+        Optional<Read> dpamt = said.stream().filter(r -> r.fact() instanceof Fact.DynamicPamtEnabled).findFirst();
+        if (dpamt.isPresent()) {
+            sources.add(source(dpamt.get(), "`Enable Dynamic PAMT` is printed only by the Dynamic PAMT series; today's "
+                    + "mainline with that series", false));
+            return new KernelChoice(Profile.DPAMT, HoleSource.MEMBLOCK);
+        }
+        Optional<Read> latest = said.stream().filter(r -> r.printedBy().contains(Profile.LATEST)
+                && !r.printedBy().contains(Profile.MAINLINE)).findFirst();
+        if (latest.isPresent()) {
+            sources.add(source(latest.get(), "the line `" + latest.get().line().message() + "` is today's mainline "
+                    + "wording; latest", false));
+            return new KernelChoice(Profile.LATEST, HoleSource.MEMBLOCK);
+        }
         Optional<Read> versionLine = log.all(LinuxRelease.class).stream().findFirst()
                 .or(() -> log.all(BootImage.class).stream().findFirst());
         if (versionLine.isPresent()) {
@@ -45,7 +58,9 @@ record KernelChoice(Profile profile, HoleSource holes) {
             } else if (before(release, MAINLINE_RELEASE) || same(release, MAINLINE_RELEASE)) {
                 why += "merged TDX host support; mainline (6.18)";
             } else {
-                why += "newer than 6.18; mainline (6.18), the newest profile";
+                why += "newer than 6.18; latest, today's mainline";
+                sources.add(source(versionLine.get(), why, true));
+                return new KernelChoice(Profile.LATEST, HoleSource.MEMBLOCK);
             }
             sources.add(source(versionLine.get(), why, intel || !same(release, MAINLINE_RELEASE)));
             return new KernelChoice(Profile.MAINLINE, intel ? HoleSource.CMRS : HoleSource.MEMBLOCK);

@@ -12,6 +12,7 @@ import org.tdxemu.kernel.Profile;
 import org.tdxemu.scenarios.dmesg.Fact.BootImage;
 import org.tdxemu.scenarios.dmesg.Fact.Cmr;
 import org.tdxemu.scenarios.dmesg.Fact.CpusActivated;
+import org.tdxemu.scenarios.dmesg.Fact.DynamicPamtEnabled;
 import org.tdxemu.scenarios.dmesg.Fact.E820;
 import org.tdxemu.scenarios.dmesg.Fact.Initialized;
 import org.tdxemu.scenarios.dmesg.Fact.InitializationFailed;
@@ -43,6 +44,10 @@ public final class LineReader {
     private static final String HEX = "(0x[0-9a-fA-F]+)";
     private static final String NUMBER = "(\\d+)";
     private static final Set<Profile> MAINLINE = EnumSet.of(Profile.MAINLINE);
+    /** Every merged kernel: 6.18 and today's mainline, with or without the Dynamic PAMT series. */
+    private static final Set<Profile> MERGED = EnumSet.of(Profile.MAINLINE, Profile.LATEST, Profile.DPAMT);
+    /** Today's mainline, with or without the Dynamic PAMT series. */
+    private static final Set<Profile> LATEST = EnumSet.of(Profile.LATEST, Profile.DPAMT);
     private static final Set<Profile> V7 = EnumSet.of(Profile.V7);
     private static final Set<Profile> NONE = EnumSet.noneOf(Profile.class);
 
@@ -71,7 +76,7 @@ public final class LineReader {
                     new Wording("Kernel-checked-CMR : \\[" + HEX + ", " + HEX + "\\)", NONE,
                             m -> new Cmr(range(m.group(1), m.group(2))))),
             new Kind(true, "KeyID range", "a KeyID line",
-                    new Wording("BIOS enabled: private KeyID range \\[" + NUMBER + ", " + NUMBER + "\\)", MAINLINE,
+                    new Wording("BIOS enabled: private KeyID range \\[" + NUMBER + ", " + NUMBER + "\\)", MERGED,
                             m -> keyIds(m.group(1), m.group(2))),
                     new Wording("TDX enabled by BIOS\\. TDX private KeyID range: \\[" + NUMBER + ", " + NUMBER + "\\)", V7,
                             m -> keyIds(m.group(1), m.group(2)))),
@@ -85,7 +90,7 @@ public final class LineReader {
                     new Wording("(?:TDX )?[Mm]odule (?:version|verson): " + NUMBER + "\\.(\\d+)((?:\\.\\d+)*)", NONE,
                             m -> module(m.group(1), m.group(2), m.group(1) + "." + m.group(2) + m.group(3)))),
             new Kind(true, "allocated for PAMT", "a PAMT line",
-                    new Wording(NUMBER + " KB allocated for PAMT", MAINLINE, m -> new PamtAllocated(number(m.group(1)))),
+                    new Wording(NUMBER + " KB allocated for PAMT", MERGED, m -> new PamtAllocated(number(m.group(1)))),
                     new Wording(NUMBER + " KBs allocated for PAMT\\.?", NONE, m -> new PamtAllocated(number(m.group(1)))),
                     new Wording(NUMBER + " pages allocated for PAMT\\.", V7,
                             m -> new PamtAllocated(Math.multiplyExact(number(m.group(1)), 4)))),
@@ -93,22 +98,24 @@ public final class LineReader {
                     new Wording("module initialized", MAINLINE, m -> new Initialized()),
                     new Wording("module initialized\\.", NONE, m -> new Initialized()),
                     new Wording("TDX module initialized\\.", V7, m -> new Initialized()),
-                    new Wording("TDX-Module initialized", NONE, m -> new Initialized())),
+                    new Wording("TDX-Module initialized", LATEST, m -> new Initialized())),
             new Kind(true, "(?i)module initialization failed|Failed to initialize TDX module", "an initialization-failed line",
                     new Wording("module initialization failed \\((-?\\d+)\\)", MAINLINE, m -> failed(m.group(1))),
-                    new Wording("TDX-Module initialization failed \\((-?\\d+)\\)", NONE, m -> failed(m.group(1))),
+                    new Wording("TDX-Module initialization failed \\((-?\\d+)\\)", LATEST, m -> failed(m.group(1))),
                     new Wording("Failed to initialize TDX module\\. Shut it down\\.", V7,
                             m -> new InitializationFailed(OptionalInt.empty()))),
+            new Kind(true, "Dynamic PAMT", "a Dynamic PAMT line",
+                    new Wording("Enable Dynamic PAMT", EnumSet.of(Profile.DPAMT), m -> new DynamicPamtEnabled())),
             new Kind(true, "reserved areas exhausted", "a reserved-areas line",
                     new Wording("initialization failed: TDMR \\[" + HEX + ", " + HEX + "\\): reserved areas exhausted\\.",
-                            MAINLINE, m -> new ReservedAreasExhausted(range(m.group(1), m.group(2))))),
+                            MERGED, m -> new ReservedAreasExhausted(range(m.group(1), m.group(2))))),
             new Kind(true, "TDMRs exhausted", "a TDMRs-exhausted line",
-                    new Wording("initialization failed: TDMRs exhausted\\.", MAINLINE, m -> new TdmrsExhausted())),
+                    new Wording("initialization failed: TDMRs exhausted\\.", MERGED, m -> new TdmrsExhausted())),
             new Kind(true, "^SEAMCALL \\(", "a SEAMCALL failure line",
-                    new Wording("SEAMCALL \\(" + HEX + "\\) failed: " + HEX, MAINLINE,
+                    new Wording("SEAMCALL \\(" + HEX + "\\) failed: " + HEX, MERGED,
                             m -> new SeamcallFailed(hex(m.group(1)), hex(m.group(2))))),
             new Kind(true, "(?i)not TDX convertible", "a not-convertible line",
-                    new Wording("memory region \\[" + HEX + ", " + HEX + "\\) is not TDX convertible memory\\.", MAINLINE,
+                    new Wording("memory region \\[" + HEX + ", " + HEX + "\\) is not TDX convertible memory\\.", MERGED,
                             m -> new NotConvertible(range(m.group(1), m.group(2)))),
                     new Wording("Memory region \\[" + HEX + ", " + HEX + "\\) is not TDX convertible memorry\\.", V7,
                             m -> new NotConvertible(range(m.group(1), m.group(2))))),

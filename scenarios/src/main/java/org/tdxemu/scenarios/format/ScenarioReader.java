@@ -410,7 +410,8 @@ public final class ScenarioReader {
 
     /** Reads a "module" object (also the first line of a trace). */
     public static ModuleSpec module(JsonValue value) {
-        JsonObject m = value.object("version", "maxTdmrs", "maxReservedPerTdmr", "pamtEntrySize", "tdxFeatures0");
+        JsonObject m = value.object("version", "maxTdmrs", "maxReservedPerTdmr", "pamtEntrySize", "tdxFeatures0",
+                "dynamicPamt");
         ModuleVersion version = m.optional("version").map(ScenarioReader::version).orElse(ModuleVersion.V1_5);
         int maxTdmrs = m.optional("maxTdmrs").map(v -> v.integer(1, ModuleSettings.TABLE_TDMRS)).orElse(64);
         int maxReserved = m.optional("maxReservedPerTdmr")
@@ -419,7 +420,12 @@ public final class ScenarioReader {
                 .orElse(16);
         OptionalLong features = m.optional("tdxFeatures0").map(v -> OptionalLong.of(v.quantity()))
                 .orElse(OptionalLong.empty());
-        return new ModuleSpec(version, maxTdmrs, maxReserved, entrySize, features);
+        boolean dynamicPamt = m.optional("dynamicPamt").map(JsonValue::bool).orElse(false);
+        if (dynamicPamt && !version.mayHaveDynamicPamt()) {
+            throw m.required("dynamicPamt").error("module " + version.label()
+                    + " has no Dynamic PAMT; it needs version 1.5");
+        }
+        return new ModuleSpec(version, maxTdmrs, maxReserved, entrySize, features, dynamicPamt);
     }
 
     public static ModuleVersion version(JsonValue value) {

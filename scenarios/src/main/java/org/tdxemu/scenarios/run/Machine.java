@@ -51,12 +51,13 @@ public final class Machine implements AutoCloseable {
                 .build();
     }
 
-    /** The machine as the kernel sees it at boot. */
+    /** The machine as the kernel sees it at boot: MKTME took the KeyID bits from its 52 address bits. */
     public static HostConfig hostConfig(PlatformSpec spec) {
         return HostConfig.of(spec.memory(), HostConfig.cpus(spec.packages(), spec.cpusPerPackage(), spec.offlineCpus()),
                         KeyIdPartitioningMsr.of(spec.keyIds().mktme(), spec.keyIds().tdx()))
                 .withReserved(spec.reserved())
-                .withPartialWriteErratum(spec.partialWriteErratum());
+                .withPartialWriteErratum(spec.partialWriteErratum())
+                .withX86PhysBits(HostConfig.MAX_PHYS_BITS - spec.keyIds().bits());
     }
 
     /** The whole pages of RAM and of the CMRs, merged: where the machine has memory. */

@@ -12,17 +12,18 @@ import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
 /**
  * What one scenario run produced: the kernel's result and log, the SEAMCALLs it issued by leaf
  * number, how many faults answered calls, the SEAMCALL that made it fail (when one did), the
- * module's own status at the end, the bytes of RAM the kernel still holds from its page allocator,
- * whether the scenario had expectations and every one that did not hold, and every fault that
- * never fired.
+ * module's own status at the end, the bytes of RAM the kernel still holds from its page allocator
+ * and the VMX references it still holds by CPU, whether the scenario had expectations and every
+ * one that did not hold, and every fault that never fired.
  */
 public record RunReport(String scenario, InitResult result, Map<Integer, Long> seamcalls, long seamcallCount,
                         int faultsInjected, Optional<FailedCall> failingCall, ModuleStatus module,
-                        long kernelBytesKept, boolean expectationsChecked, List<String> failedExpectations,
-                        List<String> faultsNeverFired) {
+                        long kernelBytesKept, Map<Integer, Integer> vmxReferencesKept, boolean expectationsChecked,
+                        List<String> failedExpectations, List<String> faultsNeverFired) {
 
     public RunReport {
         seamcalls = Map.copyOf(seamcalls);
+        vmxReferencesKept = Map.copyOf(vmxReferencesKept);
         failedExpectations = List.copyOf(failedExpectations);
         faultsNeverFired = List.copyOf(faultsNeverFired);
     }

@@ -56,7 +56,7 @@ public final class ScenarioRunner {
             }
             return new RunReport(scenario.name(), result, counted.byLeaf(), counted.total(), faults.injected(),
                     result instanceof InitResult.Failed ? counted.unretriedFailure() : Optional.empty(),
-                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(),
+                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(), host.vmxReferences(),
                     scenario.expect().isPresent(), failures, faults.neverFired());
         }
     }

@@ -23,6 +23,11 @@ public record Scenario(String name, String description, PlatformSpec platform, M
     public Scenario withModule(ModuleSpec newModule) {
         ObjectNode json = moduleJson.deepCopy();
         json.put("version", newModule.version().label());
+        if (newModule.dynamicPamt()) {
+            json.put("dynamicPamt", true);
+        } else {
+            json.remove("dynamicPamt");
+        }
         return new Scenario(name, description, platform, newModule, kernel, faults, expect, platformJson, json);
     }
 

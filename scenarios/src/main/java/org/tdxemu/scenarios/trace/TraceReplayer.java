@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.scenarios.run.Machine;
 import org.tdxemu.scenarios.spec.ModuleSpec;
@@ -24,11 +25,11 @@ public final class TraceReplayer {
     /**
      * How a replay went.
      *
-     * @param module      the personality the calls were issued to
+     * @param module      the module the calls were issued to
      * @param calls       the SEAMCALL records in the trace
      * @param divergences the calls that differed, in order: only the first unless every call was issued
      */
-    public record Result(ModuleVersion module, long calls, List<Divergence> divergences) {
+    public record Result(ModuleSpec module, long calls, List<Divergence> divergences) {
         public Result {
             divergences = List.copyOf(divergences);
         }
@@ -55,7 +56,7 @@ public final class TraceReplayer {
          * e.g. {@code call 6 (line 7), TDH.SYS.RD on CPU 0, replayed against module 1.0: status 0x…
          * (TDX_SYS_NOT_READY), the trace says 0x0 (TDX_SUCCESS)}.
          */
-        public String describe(ModuleVersion module) {
+        public String describe(ModuleSpec module) {
             return String.format("call %d (line %d), %s on CPU %d, replayed against module %s: %s", call, line, leaf,
                     cpu, module.label(), String.join("; ", differences));
         }
@@ -70,9 +71,18 @@ public final class TraceReplayer {
      * @throws ScenarioException when the trace is malformed or cut short
      */
     public static Result replay(BufferedReader trace, Optional<ModuleVersion> moduleVersion, boolean keepGoing) {
+        return replay(trace, module -> moduleVersion.map(module::withVersion).orElse(module), keepGoing);
+    }
+
+    /**
+     * @param played    the module to replay against, from the trace's
+     * @param keepGoing issue every call and report each that differs, instead of stopping at the first
+     * @throws ScenarioException when the trace is malformed or cut short
+     */
+    public static Result replay(BufferedReader trace, UnaryOperator<ModuleSpec> played, boolean keepGoing) {
         TraceReader reader = new TraceReader(trace);
         TraceRecord.PlatformLine first = (TraceRecord.PlatformLine) reader.next();
-        ModuleSpec module = moduleVersion.map(first.module()::withVersion).orElse(first.module());
+        ModuleSpec module = played.apply(first.module());
         List<Divergence> divergences = new ArrayList<>();
         try (Machine machine = new Machine(first.platform(), module.settings())) {
             long calls = 0;
@@ -91,7 +101,7 @@ public final class TraceReplayer {
                     }
                 }
             }
-            return new Result(module.version(), calls, divergences);
+            return new Result(module, calls, divergences);
         }
     }
 

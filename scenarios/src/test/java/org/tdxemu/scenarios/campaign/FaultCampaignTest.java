@@ -8,15 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
+import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.register.Gpr;
+import org.tdxemu.seamcall.status.Operand;
 import org.tdxemu.seamcall.status.StatusCode;
 import org.tdxemu.seamcall.status.Statuses;
 
 /**
- * The fault campaign over three bundled scenarios (each profile, several packages): no violation,
+ * The fault campaign over bundled scenarios (each profile, several packages): no violation,
  * and the errno the kernel's mapping gives in the cells that matter most.
  */
 class FaultCampaignTest {
@@ -59,6 +64,38 @@ class FaultCampaignTest {
                 "a warning status with bit 63 clear is still -EIO");
         assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT,
                 StatusCode.TDX_TDMR_ALREADY_INITIALIZED.value()));
+    }
+
+    /** kernel-init.md §1.3 and §1.4, LATEST: the same mapping, new wording, and every VMX reference given back. */
+    @Test
+    void latestMapsAsMainlineAndTakesEveryCpuDownAfterAFailure() {
+        Scenario latest = Library.load("small-two-socket").withKernel(KernelOptions.of(Profile.LATEST));
+        CampaignResult result = new FaultCampaign(latest, false).run(2, CampaignProgress.SILENT);
+        assertNoViolations(result);
+        // As on 6.18, and the three version fields read first.
+        assertEquals(1 + 4 + 3 + 69 + 1 + 2 + 4, result.sites().size());
+        assertEquals(Map.of("EIO", 72), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
+        assertEquals(Map.of("ENODEV", 4), cell(result, Leaf.TDH_SYS_LP_INIT, VMFAIL));
+        assertEquals(Map.of("EIO", 2), cell(result, Leaf.TDH_SYS_KEY_CONFIG, StatusCode.TDX_KEY_GENERATION_FAILED.value()));
+        assertEquals(Map.of("EACCES", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, UD));
+    }
+
+    /**
+     * dynamic-pamt.md §3: the bitmap field is one more TDH.SYS.RD, R8 bit 16 one more way for CONFIG to
+     * go, and the refcounts are part of what every failed run must give back.
+     */
+    @Test
+    void dynamicPamtGivesBackItsRefcountsOnEveryErrorPath() {
+        CampaignResult result = campaign("small-dpamt");
+        assertNoViolations(result);
+        assertEquals(1 + 4 + 3 + 69 + 1 + 1 + 2 + 4, result.sites().size(), "the bitmap field is read last");
+        assertEquals(Map.of("EIO", 73), cell(result, Leaf.TDH_SYS_RD, StatusCode.TDX_METADATA_FIELD_ID_INCORRECT.value()));
+        assertEquals(Map.of("EIO", 1), cell(result, Leaf.TDH_SYS_CONFIG, Statuses.operandInvalid(Gpr.R8)));
+        assertEquals(Map.of("EIO", 4), cell(result, Leaf.TDH_SYS_TDMR_INIT, Statuses.operandBusy(Operand.RCX)));
+        RunReport clean = ScenarioRunner.run(Library.load("small-dpamt").withFaultsOnly(List.of()));
+        long refcounts = 0x180000 / 512 * 4;
+        assertEquals(refcounts + 64 * 512 + 4096 + 168 * 1024, clean.kernelBytesKept(),
+                "refcounts (max_pfn 0x180000), TDMR list, a slab page of memory list entries, PAMTs");
     }
 
     @Test

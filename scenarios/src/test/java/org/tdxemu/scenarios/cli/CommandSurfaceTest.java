@@ -34,7 +34,7 @@ class CommandSurfaceTest {
         Result run = tdxemu("help", "run");
         assertEquals(0, run.status());
         assertEquals(tdxemu("run", "--help").out(), run.out());
-        assertEquals("Usage: tdxemu run [-hV] [--json] [--no-expect] [--holes=H] [--kernel-profile=P]", run.lines().get(0));
+        assertEquals("Usage: tdxemu run [-hV] [--[no-]dynamic-pamt] [--json] [--no-expect]", run.lines().get(0));
         Result unknown = tdxemu("help", "rnu");
         assertEquals(2, unknown.status());
         assertEquals(List.of("tdxemu: Unknown subcommand 'rnu'. (see `tdxemu --help`)"), unknown.errLines());
@@ -57,7 +57,7 @@ class CommandSurfaceTest {
         assertEquals(new Result(2, "", "tdxemu: Unmatched argument at index 0: 'small-v7'; did you mean "
                 + "`tdxemu run small-v7`? (see `tdxemu --help`)\n"), tdxemu("small-v7"));
         assertEquals(new Result(2, "", "tdxemu run: Invalid value for option '--kernel-profile': unknown kernel profile "
-                + "\"v8\"; known: mainline, v7 (see `tdxemu help run`)\n"), tdxemu("run", "--kernel-profile", "v8", "x"));
+                + "\"v8\"; known: mainline, latest, dpamt, v7 (see `tdxemu help run`)\n"), tdxemu("run", "--kernel-profile", "v8", "x"));
         assertEquals(new Result(2, "", "tdxemu faults: Invalid value for option '--threads': 'two' is not an int "
                 + "(see `tdxemu help faults`)\n"), tdxemu("faults", "--threads", "two", "small-v7"));
         assertEquals(new Result(2, "", "tdxemu run: name a scenario file or a bundled scenario, or give --log LOG "
@@ -81,7 +81,7 @@ class CommandSurfaceTest {
         assertEquals(new Result(2, "", "smal-v7: no such file, and no bundled scenario of that name; did you mean "
                 + "small-v7?\n"), tdxemu("run", "smal-v7"));
         assertEquals(new Result(2, "", "two-socket: no such file, and no bundled scenario of that name; did you mean "
-                + "two-socket-1t, two-socket-2t?\n"), tdxemu("plan", "two-socket"));
+                + "two-socket-1t, two-socket-2t, two-socket-2t-dpamt?\n"), tdxemu("plan", "two-socket"));
         assertEquals(new Result(2, "", "zzz: no such file, and no bundled scenario of that name; `tdxemu scenarios` "
                 + "lists the bundled ones\n"), tdxemu("faults", "zzz"));
         assertEquals(new Result(2, "", "some/dir/small-v7.json: no such file\n"), tdxemu("run", "some/dir/small-v7.json"));

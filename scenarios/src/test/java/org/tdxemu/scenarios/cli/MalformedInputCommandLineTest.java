@@ -158,6 +158,12 @@ class MalformedInputCommandLineTest {
             calls.add(new String[] {"run", "--module-version", version, "small-v7"});
             calls.add(new String[] {"replay", "--module-version", version, "x.jsonl"});
         }
+        for (String command : List.of("run", "plan", "faults")) {
+            calls.add(new String[] {command, "--dynamic-pamt", "module-1.0-mainline"});
+            calls.add(new String[] {command, "--module-version", "1.0", "--dynamic-pamt", "small-dpamt"});
+            calls.add(new String[] {command, "--dynamic-pamt=maybe", "small-v7"});
+        }
+        calls.add(new String[] {"replay", "--no-dynamic-pamt=yes", "x.jsonl"});
         Path folder = directory.resolve("a-folder");
         calls.add(new String[] {"run", "small-v7", "--trace", directory.resolve("missing/t.jsonl").toString()});
         calls.add(new String[] {"run", "small-v7", "--trace", directory.toString()});

@@ -47,6 +47,25 @@ class RunCommandTest {
     }
 
     @Test
+    void theModuleMayBePlayedWithOrWithoutDynamicPamtWhereItCanHaveIt() {
+        Result without = tdxemu("run", "two-socket-2t-dpamt", "--no-dynamic-pamt");
+        assertEquals(0, without.status(), without.err());
+        assertEquals(List.of("virt/tdx: BIOS enabled: private KeyID range [32, 64)",
+                "virt/tdx: Disable ACPI S3. Turn off TDX in the BIOS to use ACPI S3.", "virt/tdx: Module version: 1.5.05",
+                "virt/tdx: 8396820 KB allocated for PAMT", "virt/tdx: TDX-Module initialized",
+                "two-socket-2t-dpamt: initialized, 8396820 KB PAMT in 3 TDMRs, 523868 SEAMCALLs; expectations not checked "
+                        + "(--no-dynamic-pamt changes the scenario)"), without.lines());
+        Result with = tdxemu("run", "small-dpamt", "--dynamic-pamt");
+        assertEquals("small-dpamt: initialized, 168 KB PAMT in 2 TDMRs, 337 SEAMCALLs; expectations met", with.lastLine());
+        Result older = tdxemu("run", "small-dpamt", "--module-version", "1.0", "--kernel-profile", "v7");
+        assertEquals("small-dpamt: initialized, 16424 KB PAMT in 2 TDMRs, 1033 SEAMCALLs; expectations not checked "
+                + "(--kernel-profile v7 and --module-version 1.0 change the scenario)", older.lastLine(),
+                "module 1.0 has no Dynamic PAMT to keep");
+        assertEquals(new Result(2, "", "--dynamic-pamt: module 1.0 has no Dynamic PAMT; it needs version 1.5\n"),
+                tdxemu("run", "module-1.0-mainline", "--dynamic-pamt"));
+    }
+
+    @Test
     void aWhatIfOptionThatChangesNothingKeepsTheExpectations() {
         Result same = tdxemu("run", "small-v7", "--kernel-profile", "v7", "--module-version", "1.5");
         assertEquals(0, same.status(), same.err());

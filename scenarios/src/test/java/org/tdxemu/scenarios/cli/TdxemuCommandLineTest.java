@@ -152,6 +152,32 @@ class TdxemuCommandLineTest {
                  "log": []}""");
     }
 
+    /** dynamic-pamt.md §3.3: under Dynamic PAMT the 4K part of each PAMT is the bitmap, 64 KiB for 2 GiB. */
+    @Test
+    void planShowsTheBitmapAsThe4kPartOfEachPamtUnderDynamicPamt() throws IOException {
+        assertPlan("small-dpamt", 0, List.of("TDMR 0: [0x0, 0x80000000), 2 GiB",
+                "  PAMT 4K [0x100000000, 0x100010000) 2M [0x100010000, 0x100014000) 1G [0x100014000, 0x100015000)",
+                "  reserved +0x0 size 0x100000",
+                "TDMR 1: [0x100000000, 0x180000000), 2 GiB",
+                "  PAMT 4K [0x100015000, 0x100025000) 2M [0x100025000, 0x100029000) 1G [0x100029000, 0x10002a000)",
+                "  reserved +0x0 size 0x15000",
+                "  reserved +0x15000 size 0x15000",
+                "2 TDMRs, 168 KB of PAMT"), """
+                {"errno": null, "reason": null, "failure": null, "pamtKb": 168, "tdmrs": [
+                  {"base": "0x0", "size": "0x80000000",
+                   "pamt": {"4k": {"base": "0x100000000", "size": "0x10000"}, "2m": {"base": "0x100010000", "size": "0x4000"},
+                            "1g": {"base": "0x100014000", "size": "0x1000"}},
+                   "reserved": [{"offset": "0x0", "size": "0x100000"}]},
+                  {"base": "0x100000000", "size": "0x80000000",
+                   "pamt": {"4k": {"base": "0x100015000", "size": "0x10000"}, "2m": {"base": "0x100025000", "size": "0x4000"},
+                            "1g": {"base": "0x100029000", "size": "0x1000"}},
+                   "reserved": [{"offset": "0x0", "size": "0x15000"}, {"offset": "0x15000", "size": "0x15000"}]}],
+                 "log": []}""");
+        assertEquals("2 TDMRs, 16424 KB of PAMT", tdxemu("plan", "small-dpamt", "--no-dynamic-pamt").lines().get(7));
+        assertEquals("2 TDMRs, 16424 KB of PAMT", tdxemu("plan", "small-dpamt", "--kernel-profile", "latest").lines()
+                .get(7), "today's mainline has no Dynamic PAMT");
+    }
+
     /** The first TDMR's 16 slots hold the hole below 1 MiB and the 15 gaps; the tail hole is the 17th area. */
     private static final String EMR_FIRST_TDMR_RESERVED = """
             [{"offset": "0x0", "size": "0x100000"}, {"offset": "0x5d169000", "size": "0xc2000"},

@@ -164,6 +164,8 @@ final class ScenarioCases {
         add(Family.SEMANTIC, "name-on-two-lines", "name", "name", "'two\\nlines'");
         add(Family.SEMANTIC, "description-on-two-lines", "description", "description", "'first\\nsecond'");
         add(Family.SEMANTIC, "v7-with-holes-from-cmrs", "kernel.holes", "kernel", "{'profile': 'v7', 'holes': 'cmr'}");
+        add(Family.SEMANTIC, "dynamic-pamt-on-module-1.0", "module.dynamicPamt", "module",
+                "{'version': '1.0', 'dynamicPamt': true}");
         cases.add(new Case(Family.NUMBERS, "huge-integer", "platform.packages-huge-integer", "platform.packages",
                 List.of(new Change(Place.of("platform.packages"), "1".repeat(999)))));
     }

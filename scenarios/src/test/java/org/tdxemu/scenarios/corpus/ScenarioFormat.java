@@ -46,7 +46,7 @@ public final class ScenarioFormat {
                 "partialWriteErratum": true
               },
               "module": { "version": "1.5", "maxTdmrs": 64, "maxReservedPerTdmr": 16, "pamtEntrySize": 16,
-                          "tdxFeatures0": "0x40000" },
+                          "tdxFeatures0": "0x40000", "dynamicPamt": true },
               "kernel": { "profile": "mainline", "holes": "cmr" },
               "faults": [
                 { "leaf": "TDH.SYS.KEY.CONFIG", "occurrence": 2, "cpu": 8, "status": "TDX_KEY_GENERATION_FAILED",
@@ -136,6 +136,7 @@ public final class ScenarioFormat {
                 Field.count("module.maxReservedPerTdmr", 1, ModuleSettings.TABLE_RESERVED_AREAS),
                 Field.count("module.pamtEntrySize", ModuleSettings.MIN_PAMT_ENTRY_SIZE, 0xFFFF),
                 Field.number("module.tdxFeatures0"),
+                Field.of("module.dynamicPamt", FLAG),
                 Field.of("kernel", OBJECT),
                 Field.of("kernel.profile", CHOICE),
                 Field.of("kernel.holes", CHOICE),

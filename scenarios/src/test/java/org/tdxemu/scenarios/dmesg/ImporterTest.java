@@ -152,7 +152,7 @@ class ImporterTest {
         assertEquals("Linux 6.16.3-200.fc42.x86_64: merged TDX host support; mainline (6.18)",
                 source(Logs.imported("gnr-2.0.log"), "kernel.profile").why());
         assertEquals("Linux 6.18.2: merged TDX host support; mainline (6.18)", kernelWhy("Linux version 6.18.2 (gcc)"));
-        assertEquals("Linux 7.1.0-rc2: newer than 6.18; mainline (6.18), the newest profile",
+        assertEquals("Linux 7.1.0-rc2: newer than 6.18; latest, today's mainline",
                 kernelWhy("Linux version 7.1.0-rc2 (gcc)"));
         assertEquals("the log has no `Linux version` line, and `tdx: module initialized.` is the wording of a kernel "
                 + "tdxemu has no profile for; mainline, the nearest", kernelWhy("tdx: module initialized."));

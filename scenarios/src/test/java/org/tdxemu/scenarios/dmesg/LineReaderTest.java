@@ -37,6 +37,8 @@ class LineReaderTest {
     private static final Set<Profile> NONE = EnumSet.noneOf(Profile.class);
     private static final Set<Profile> MAINLINE = EnumSet.of(Profile.MAINLINE);
     private static final Set<Profile> V7 = EnumSet.of(Profile.V7);
+    private static final Set<Profile> MERGED = EnumSet.of(Profile.MAINLINE, Profile.LATEST, Profile.DPAMT);
+    private static final Set<Profile> LATEST = EnumSet.of(Profile.LATEST, Profile.DPAMT);
 
     private static void reads(String message, Fact fact, Set<Profile> printedBy) {
         LogLine line = new LogLine(12, message);
@@ -61,7 +63,7 @@ class LineReaderTest {
 
     @Test
     void keyIdRangesInTheMergedAndTheV7Wording() {
-        reads("virt/tdx: BIOS enabled: private KeyID range [32, 64)", new KeyIdRange(32, 64), MAINLINE);
+        reads("virt/tdx: BIOS enabled: private KeyID range [32, 64)", new KeyIdRange(32, 64), MERGED);
         reads("tdx: BIOS enabled: private KeyID range [32, 64)", new KeyIdRange(32, 64), NONE);
         reads("tdx: TDX enabled by BIOS. TDX private KeyID range: [32, 64)", new KeyIdRange(32, 64), V7);
     }
@@ -81,7 +83,7 @@ class LineReaderTest {
 
     @Test
     void pamtInKbKbsAndPages() {
-        reads("virt/tdx: 8396820 KB allocated for PAMT", new PamtAllocated(8396820), MAINLINE);
+        reads("virt/tdx: 8396820 KB allocated for PAMT", new PamtAllocated(8396820), MERGED);
         reads("tdx: 4202516 KBs allocated for PAMT.", new PamtAllocated(4202516), NONE);
         reads("virt/tdx: 1050644 KBs allocated for PAMT", new PamtAllocated(1050644), NONE);
         reads("tdx: 4106 pages allocated for PAMT.", new PamtAllocated(16424), V7);
@@ -92,17 +94,18 @@ class LineReaderTest {
         reads("virt/tdx: module initialized", new Initialized(), MAINLINE);
         reads("tdx: module initialized.", new Initialized(), NONE);
         reads("tdx: TDX module initialized.", new Initialized(), V7);
-        reads("virt/tdx: TDX-Module initialized", new Initialized(), NONE);
+        reads("virt/tdx: TDX-Module initialized", new Initialized(), LATEST);
+        reads("virt/tdx: Enable Dynamic PAMT", new Fact.DynamicPamtEnabled(), EnumSet.of(Profile.DPAMT));
         reads("virt/tdx: module initialization failed (-28)", new InitializationFailed(OptionalInt.of(-28)), MAINLINE);
-        reads("virt/tdx: TDX-Module initialization failed (-5)", new InitializationFailed(OptionalInt.of(-5)), NONE);
+        reads("virt/tdx: TDX-Module initialization failed (-5)", new InitializationFailed(OptionalInt.of(-5)), LATEST);
         reads("tdx: Failed to initialize TDX module. Shut it down.", new InitializationFailed(OptionalInt.empty()), V7);
         reads("virt/tdx: initialization failed: TDMR [0x0, 0x80000000): reserved areas exhausted.",
-                new ReservedAreasExhausted(new Range(0, 0x80000000L)), MAINLINE);
-        reads("virt/tdx: initialization failed: TDMRs exhausted.", new TdmrsExhausted(), MAINLINE);
+                new ReservedAreasExhausted(new Range(0, 0x80000000L)), MERGED);
+        reads("virt/tdx: initialization failed: TDMRs exhausted.", new TdmrsExhausted(), MERGED);
         reads("virt/tdx: SEAMCALL (0x000000000000001f) failed: 0x8000080000000000",
-                new SeamcallFailed(0x1f, 0x8000080000000000L), MAINLINE);
+                new SeamcallFailed(0x1f, 0x8000080000000000L), MERGED);
         reads("virt/tdx: memory region [0x100000, 0x80000000) is not TDX convertible memory.",
-                new NotConvertible(new Range(0x100000, 0x80000000L)), MAINLINE);
+                new NotConvertible(new Range(0x100000, 0x80000000L)), MERGED);
         reads("tdx: Memory region [0x100000, 0x80000000) is not TDX convertible memorry.",
                 new NotConvertible(new Range(0x100000, 0x80000000L)), V7);
     }

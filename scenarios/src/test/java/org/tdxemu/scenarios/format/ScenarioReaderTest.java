@@ -140,6 +140,21 @@ class ScenarioReaderTest {
     }
 
     @Test
+    void dynamicPamtIsAModuleOptionOf15AndTwoMoreKernelProfiles() {
+        Scenario s = ScenarioReader.parse("{\"name\": \"d\", \"platform\": {\"cmrs\": [[\"1M\", \"2G\"]]}, "
+                + "\"module\": {\"dynamicPamt\": true}, \"kernel\": {\"profile\": \"dpamt\"}}");
+        assertEquals(true, s.module().dynamicPamt());
+        assertEquals(0x10001F0EBFL, s.module().settings().tdxFeatures0());
+        assertEquals(Profile.DPAMT, s.kernel().profile());
+        assertEquals(false, ScenarioReader.parse("{\"name\": \"d\", \"platform\": {\"cmrs\": [[\"1M\", \"2G\"]]}, "
+                + "\"kernel\": {\"profile\": \"latest\"}}").module().dynamicPamt());
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioReader.parse("{\"name\": \"d\", "
+                + "\"platform\": {\"cmrs\": [[\"1M\", \"2G\"]]}, \"module\": {\"version\": \"1.0\", "
+                + "\"dynamicPamt\": true}}"));
+        assertEquals("module.dynamicPamt: module 1.0 has no Dynamic PAMT; it needs version 1.5", e.getMessage());
+    }
+
+    @Test
     void badJsonSaysWhere() {
         assertEquals("not valid JSON at line 1, column 10: Unexpected character ('}' (code 125)): expected a valid "
                 + "value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')", error("{\"name\": }"));
@@ -202,7 +217,7 @@ class ScenarioReaderTest {
                 + "ENOSPC, EOPNOTSUPP", error(scenario("", ", \"expect\": {\"errno\": \"EBUSY\"}")));
         assertEquals("module.version: unknown module version \"2.0\"; known: 1.0, 1.5",
                 error(scenario("", ", \"module\": {\"version\": \"2.0\"}")));
-        assertEquals("kernel.profile: unknown kernel profile \"6.8\"; known: mainline, v7",
+        assertEquals("kernel.profile: unknown kernel profile \"6.8\"; known: mainline, latest, dpamt, v7",
                 error(scenario("", ", \"kernel\": {\"profile\": \"6.8\"}")));
         assertEquals("kernel.holes: holes from the CMRs is a fix to the merged kernel; the v7 profile never had it",
                 error(scenario("", ", \"kernel\": {\"profile\": \"v7\", \"holes\": \"cmr\"}")));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.Library;
@@ -19,7 +20,9 @@ class LibraryTest {
         assertTrue(names.containsAll(List.of("one-socket-256g", "two-socket-1t", "two-socket-2t", "four-socket-8t",
                 "eight-socket-32t", "eight-socket-64t", "emr-17-holes", "emr-17-holes-cmr", "tdmrs-exhausted",
                 "ram-outside-cmrs", "module-1.0-mainline", "module-1.0-v7", "offline-cpu", "package-offline",
-                "entropy-9", "entropy-10", "keygen-fails-package-1", "tdmr-init-fails", "sysinit-msr-defect")), names.toString());
+                "entropy-9", "entropy-10", "keygen-fails-package-1", "tdmr-init-fails", "sysinit-msr-defect",
+                "two-socket-2t-latest", "two-socket-2t-dpamt", "eight-socket-64t-dpamt", "dpamt-49-physical-bits",
+                "dpamt-module-without-it", "mainline-on-dpamt-module", "dpamt-bitmap-read-fails")), names.toString());
         assertEquals(names.size(), Library.names().size(), "no scenario is listed twice");
     }
 
@@ -32,6 +35,10 @@ class LibraryTest {
             assertTrue(!scenario.description().isBlank(), name + " has a description");
             RunReport report = ScenarioRunner.run(scenario);
             assertEquals(List.of(), report.failedExpectations(), name + ":\n" + String.join("\n", report.log()));
+            if (!report.initialized()) {
+                assertEquals(0, report.kernelBytesKept(), name + " gives back every page it took");
+                assertEquals(Map.of(), report.vmxReferencesKept(), name + " gives back every VMX reference");
+            }
         }
     }
 }

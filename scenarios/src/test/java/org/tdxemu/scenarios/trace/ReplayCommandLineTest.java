@@ -159,6 +159,46 @@ class ReplayCommandLineTest {
                 tdxemu("replay", mislabelled.toString()));
     }
 
+    /**
+     * dynamic-pamt.md §2: a module without Dynamic PAMT reports no bit 36 and no bitmap field, and
+     * refuses R8 bit 16 with TDX_OPERAND_INVALID + R8, after which nothing else can succeed.
+     */
+    @Test
+    void aDynamicPamtTraceAgainstAModuleWithoutItDivergesAtConfigWithOperandInvalidR8() throws IOException {
+        Path trace = recorded("small-dpamt", "small-dpamt.jsonl");
+        assertEquals("{\"type\":\"platform\",\"platform\":{\"packages\":2,\"cpusPerPackage\":2,\"cmrs\":"
+                + "[[\"0x100000\",\"0x80000000\"],[\"4G\",\"6G\"]]},\"module\":{\"dynamicPamt\":true}}",
+                Files.readAllLines(trace).get(0));
+        assertEquals(new Result(0, trace + ": 337 SEAMCALLs replayed against module 1.5 with Dynamic PAMT, every status "
+                + "and listed output matched\n", ""), tdxemu("replay", trace.toString()));
+
+        Result without = tdxemu("replay", "--no-dynamic-pamt", "--keep-going", trace.toString());
+        assertEquals(1, without.status(), without.err());
+        List<String> lines = without.out().lines().toList();
+        assertEquals(262, lines.size() - 1);
+        assertEquals(List.of(
+                trace + ": call 9 (line 10), TDH.SYS.RD on CPU 0, replayed against module 1.5: r8 0x1f0ebf, the trace "
+                        + "says 0x10001f0ebf",
+                trace + ": call 14 (line 15), TDH.SYS.RD on CPU 0, replayed against module 1.5: rdx 0x9800000100000000, "
+                        + "the trace says 0x9100000000000013",
+                trace + ": call 78 (line 79), TDH.SYS.RD on CPU 0, replayed against module 1.5: status 0xc0000c0000000000 "
+                        + "(TDX_METADATA_FIELD_ID_INCORRECT), the trace says 0x0 (TDX_SUCCESS); rdx 0xffffffffffffffff, "
+                        + "the trace says 0x9100000000000014; r8 0x0, the trace says 0x1",
+                trace + ": call 79 (line 94), TDH.SYS.CONFIG on CPU 0, replayed against module 1.5: status "
+                        + "0xc000010000000008 (TDX_OPERAND_INVALID, operand 0x8 (R8)), the trace says 0x0 (TDX_SUCCESS)",
+                trace + ": call 80 (line 96), TDH.SYS.KEY.CONFIG on CPU 0, replayed against module 1.5: status "
+                        + "0xc000050700000000 (TDX_SYS_KEY_CONFIG_NOT_PENDING), the trace says 0x0 (TDX_SUCCESS)"),
+                lines.subList(0, 5));
+        assertEquals(trace + ": 262 of 337 SEAMCALLs differed when replayed against module 1.5", lines.get(262));
+
+        Result older = tdxemu("replay", "--module-version", "1.0", trace.toString());
+        assertEquals(trace + ": call 6 (line 7), TDH.SYS.RD on CPU 0, replayed against module 1.0: status "
+                + "0xc000050500000000 (TDX_SYS_NOT_READY), the trace says 0x0 (TDX_SUCCESS); rdx 0x800000100000003, the trace "
+                + "says 0x800000100000004; r8 0x0, the trace says 0x5\n", older.out(), "1.0 has neither RD nor Dynamic PAMT");
+        assertBadInput("--dynamic-pamt: module 1.0 has no Dynamic PAMT; it needs version 1.5",
+                tdxemu("replay", "--module-version", "1.0", "--dynamic-pamt", trace.toString()));
+    }
+
     @Test
     void keepGoingListsEveryDivergenceThenCountsThem() throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(recorded("small-v7", "small-v7.jsonl")));

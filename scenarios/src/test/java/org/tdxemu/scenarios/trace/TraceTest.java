@@ -59,7 +59,7 @@ class TraceTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"type\":\"write\",\"pa\":")), "host writes are recorded");
         TraceReplayer.Result result = replay(trace, Optional.empty());
         assertEquals(List.of(), divergences(result));
-        assertEquals(ModuleVersion.V1_5, result.module());
+        assertEquals(ModuleVersion.V1_5, result.module().version());
         long seamcalls = lines.stream().filter(l -> l.contains("\"type\":\"seamcall\"")).count();
         assertEquals(seamcalls, result.calls());
         assertEquals("{\"type\":\"end\",\"seamcalls\":" + seamcalls + "}", lines.get(lines.size() - 1));
@@ -90,7 +90,7 @@ class TraceTest {
         assertEquals(List.of("call 6 (line 7), TDH.SYS.RD on CPU 0, replayed against module 1.0: status 0xc000050500000000 "
                 + "(TDX_SYS_NOT_READY), the trace says 0x0 (TDX_SUCCESS); rdx 0xa00000300000008, the trace says "
                 + "0x9000000100000000; r8 0x0, the trace says 0x1f0ebf"), divergences(result));
-        assertEquals(ModuleVersion.V1_0, result.module());
+        assertEquals(ModuleVersion.V1_0, result.module().version());
     }
 
     @Test

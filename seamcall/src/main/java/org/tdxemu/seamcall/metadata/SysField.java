@@ -1,11 +1,18 @@
 package org.tdxemu.seamcall.metadata;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The global (SYS context) metadata fields, in the module's table order, which is the order
  * TDH.SYS.RD's "next field" walks (module-abi.md §6.2; 1.5.05 table, which adds
  * MAX_VCPUS_PER_TD to 1.5.01's). A field may be an array: {@link #fields()} consecutive field
  * codes of {@link #elements()} elements each; element k of field f has field code
  * {@code code + f * elements + k}.
+ *
+ * <p>Two fields stand only in the tables of modules that support Dynamic PAMT, after the PAMT
+ * entry sizes ({@link #isDynamicPamtOnly()}, dynamic-pamt.md §2.1): {@link #table(boolean)} is a
+ * module's table with or without them.
  */
 public enum SysField {
     NUM_PKGS(0x0000000200000000L),
@@ -35,6 +42,10 @@ public enum SysField {
     PAMT_4K_ENTRY_SIZE(0x9100000100000010L),
     PAMT_2M_ENTRY_SIZE(0x9100000100000011L),
     PAMT_1G_ENTRY_SIZE(0x9100000100000012L),
+    /** Bits of the 4K-level bitmap per 4 KiB page; the Dynamic PAMT series reads it as 0x9100000100000013. */
+    PAMT_PAGE_BITMAP_ENTRY_BITS(0x9100000000000013L),
+    /** The fewest HKID bits with which Dynamic PAMT can be enabled; no kernel reads it. */
+    MIN_DYNAMIC_PAMT_NUM_HKID_BITS(0x9100000000000014L),
     TDR_BASE_SIZE(0x9800000100000000L),
     TDCS_BASE_SIZE(0x9800000100000100L),
     TDCS_SIZE_PER_L2_VM(0x9800000100000101L),
@@ -90,6 +101,20 @@ public enum SysField {
         this.id = new FieldId(id);
         this.fields = fields;
         this.elements = elements;
+    }
+
+    private static final List<SysField> WITHOUT_DYNAMIC_PAMT = Arrays.stream(values())
+            .filter(f -> !f.isDynamicPamtOnly()).toList();
+    private static final List<SysField> WITH_DYNAMIC_PAMT = List.of(values());
+
+    /** A module's table in order: the 1.5.05 table, with the Dynamic PAMT fields when the module supports it. */
+    public static List<SysField> table(boolean dynamicPamt) {
+        return dynamicPamt ? WITH_DYNAMIC_PAMT : WITHOUT_DYNAMIC_PAMT;
+    }
+
+    /** Whether the field stands only in the table of a module that supports Dynamic PAMT. */
+    public boolean isDynamicPamtOnly() {
+        return this == PAMT_PAGE_BITMAP_ENTRY_BITS || this == MIN_DYNAMIC_PAMT_NUM_HKID_BITS;
     }
 
     /** The ID of the first element of the first field. */

@@ -3,6 +3,7 @@ package org.tdxemu.seamcall.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +98,24 @@ class SysFieldTest {
             assertEquals(row.fields(), field.fields(), row.name());
             assertEquals(row.elements(), field.elements(), row.name());
         }
-        assertEquals(66, SysField.values().length);
+        assertEquals(66, SysField.table(false).size());
+    }
+
+    /** dynamic-pamt.md §2.1: two 8-bit fields after the PAMT entry sizes, in the tables of modules that have it. */
+    @Test
+    void aModuleWithDynamicPamtHasTwoMoreFieldsAfterThePamtEntrySizes() {
+        List<SysField> table = SysField.table(true);
+        assertEquals(68, table.size());
+        int at = table.indexOf(SysField.PAMT_1G_ENTRY_SIZE) + 1;
+        assertEquals(List.of(SysField.PAMT_PAGE_BITMAP_ENTRY_BITS, SysField.MIN_DYNAMIC_PAMT_NUM_HKID_BITS),
+                table.subList(at, at + 2));
+        assertEquals(0x9100000000000013L, SysField.PAMT_PAGE_BITMAP_ENTRY_BITS.id().raw());
+        assertEquals(0x9100000000000014L, SysField.MIN_DYNAMIC_PAMT_NUM_HKID_BITS.id().raw());
+        assertEquals(1, SysField.PAMT_PAGE_BITMAP_ENTRY_BITS.elementBytes());
+        assertEquals(1, SysField.MIN_DYNAMIC_PAMT_NUM_HKID_BITS.elementBytes());
+        List<SysField> without = new ArrayList<>(table);
+        without.removeIf(SysField::isDynamicPamtOnly);
+        assertEquals(SysField.table(false), without);
     }
 
     @Test
