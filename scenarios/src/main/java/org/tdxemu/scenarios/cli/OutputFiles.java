@@ -44,6 +44,15 @@ final class OutputFiles {
         }
     }
 
+    /** Writes {@code text} to {@code file}, named by {@code option} in any message. */
+    static void write(Path file, String option, String text) {
+        try (BufferedWriter writer = writer(file, option)) {
+            writer.write(text);
+        } catch (IOException e) {
+            throw cannotWrite(option, file, e);
+        }
+    }
+
     static ScenarioException cannotWrite(String option, Path file, IOException e) {
         return new ScenarioException(option + ": cannot write " + file + ": " + UserFile.reason(e));
     }
