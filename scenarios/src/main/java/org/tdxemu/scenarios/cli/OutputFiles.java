@@ -23,6 +23,23 @@ final class OutputFiles {
      * @param option the option that named the file, for messages ({@code --trace})
      */
     static BufferedWriter writer(Path file, String option) {
+        checkWritable(file, option);
+        try {
+            OutputStream stream = Files.newOutputStream(file);
+            if (file.getFileName().toString().endsWith(".gz")) {
+                stream = new GZIPOutputStream(stream, 1 << 16);
+            }
+            return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+        } catch (IOException e) {
+            throw cannotWrite(option, file, e);
+        }
+    }
+
+    /**
+     * Refuses, in words, a file that cannot be written because of where it is: before a long run
+     * rather than after it.
+     */
+    static void checkWritable(Path file, String option) {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.exists(parent)) {
             throw new ScenarioException(option + ": cannot write " + file + ": no such directory " + parent);
@@ -32,15 +49,6 @@ final class OutputFiles {
         }
         if (Files.isDirectory(file)) {
             throw new ScenarioException(option + ": cannot write " + file + ": it is a directory");
-        }
-        try {
-            OutputStream stream = Files.newOutputStream(file);
-            if (file.getFileName().toString().endsWith(".gz")) {
-                stream = new GZIPOutputStream(stream, 1 << 16);
-            }
-            return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-        } catch (IOException e) {
-            throw cannotWrite(option, file, e);
         }
     }
 

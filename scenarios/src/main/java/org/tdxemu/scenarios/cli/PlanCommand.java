@@ -42,6 +42,9 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (svg != null) {
+            OutputFiles.checkWritable(svg, "--svg");
+        }
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
         PlanResult plan = ScenarioRunner.plan(scenario);
         if (svg != null) {

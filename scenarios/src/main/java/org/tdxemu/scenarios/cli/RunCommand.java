@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdxemu.scenarios.output.JsonReports;
+import org.tdxemu.scenarios.output.RunHtml;
 import org.tdxemu.scenarios.output.TextReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
 import org.tdxemu.scenarios.run.Instruments;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
@@ -50,21 +53,33 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-expect", description = "do not check the scenarios' expectations")
     boolean noExpect;
 
+    @Option(names = "--svg", paramLabel = "OUT.svg", description = "also draw the address space the run planned: RAM "
+            + "by node, CMRs, holes, TDMRs, reserved areas and PAMTs (one scenario)")
+    Path svg;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "also write one self-contained HTML report of the "
+            + "run: outcome, picture, TDMRs, PAMT cost, SEAMCALLs, kernel log (one scenario)")
+    Path html;
+
     @Mixin
     WhatIf whatIf;
 
-    /** How to run: the output form, a trace to record, whether to check expectations, and the what-if options. */
-    record Options(boolean json, Optional<Path> trace, boolean checkExpectations, WhatIf whatIf) {
+    /**
+     * How to run: the output form, a trace to record, a picture and a report to write, whether to
+     * check expectations, and the what-if options.
+     */
+    record Options(boolean json, Optional<Path> trace, Optional<Path> svg, Optional<Path> html,
+                   boolean checkExpectations, WhatIf whatIf) {
         /** What {@code ./tdxemu} with no arguments does. */
         static Options defaults() {
-            return new Options(false, Optional.empty(), true, new WhatIf());
+            return new Options(false, Optional.empty(), Optional.empty(), Optional.empty(), true, new WhatIf());
         }
     }
 
     @Override
     public Integer call() {
-        return run(files, new Options(json, Optional.ofNullable(trace), !noExpect, whatIf), spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        return run(files, new Options(json, Optional.ofNullable(trace), Optional.ofNullable(svg), Optional.ofNullable(html),
+                !noExpect, whatIf), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /**
@@ -75,6 +90,14 @@ final class RunCommand implements Callable<Integer> {
         if (options.trace().isPresent() && files.size() > 1) {
             throw new ScenarioException("--trace: records one scenario; " + files.size() + " were given");
         }
+        if (options.svg().isPresent() && files.size() > 1) {
+            throw new ScenarioException("--svg: draws one scenario; " + files.size() + " were given");
+        }
+        if (options.html().isPresent() && files.size() > 1) {
+            throw new ScenarioException("--html: reports one scenario; " + files.size() + " were given");
+        }
+        options.svg().ifPresent(file -> OutputFiles.checkWritable(file, "--svg"));
+        options.html().ifPresent(file -> OutputFiles.checkWritable(file, "--html"));
         Tally tally = new Tally();
         for (String file : files) {
             try {
@@ -92,6 +115,13 @@ final class RunCommand implements Callable<Integer> {
                 }
                 RunReport report = options.trace().isPresent() ? traced(scenario, options.trace().get())
                         : ScenarioRunner.run(scenario);
+                if (options.svg().isPresent()) {
+                    OutputFiles.write(options.svg().get(), "--svg",
+                            MemoryPictureSvg.file(MemoryPicture.ofRun(scenario, report)));
+                }
+                if (options.html().isPresent()) {
+                    OutputFiles.write(options.html().get(), "--html", RunHtml.page(scenario, report, notCheckedBecause));
+                }
                 if (options.json()) {
                     out.println(JsonReports.run(report, notCheckedBecause).toString());
                 } else {

@@ -95,7 +95,28 @@ public record MemoryPicture(String title, Optional<String> trouble, List<MemoryR
 
     /** The RAM the picture spans: every memory region's bytes. */
     public long ramBytes() {
-        return ram.stream().mapToLong(r -> r.end() - r.start()).sum();
+        return bytes(ram);
+    }
+
+    /** What the PAMTs of the TDMRs take. */
+    public long pamtBytes() {
+        return pamtBytes(tdmrs);
+    }
+
+    /** The PAMTs as a share of the RAM, {@code 0.39%}. */
+    public String pamtShare() {
+        return percent(pamtBytes(), ramBytes());
+    }
+
+    /** The TDMR whose PAMT chunk holds {@code range}, if any: whose PAMT a reserved area is. */
+    public Optional<Integer> pamtOwner(Range range) {
+        for (int i = 0; i < tdmrs.size(); i++) {
+            Range chunk = tdmrs.get(i).pamtChunk();
+            if (!chunk.isEmpty() && chunk.overlaps(range)) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
     }
 
     private static MemoryPicture notPlanned(Scenario scenario, String title, String why, PlanResult.NotPlanned plan) {
@@ -171,11 +192,22 @@ public record MemoryPicture(String title, Optional<String> trouble, List<MemoryR
         return parts;
     }
 
-    /** {@code , 0.39% of the RAM}: what the PAMTs cost. */
+    /** {@code  (0.39% of 2 TiB of RAM)}: what the PAMTs cost. */
     private static String share(PlatformSpec platform, List<Tdmr> tdmrs) {
-        long ram = platform.memory().stream().mapToLong(r -> r.end() - r.start()).sum();
-        long pamt = tdmrs.stream().mapToLong(t -> t.pamtChunk().size()).sum();
-        return ram == 0 ? "" : String.format(Locale.ROOT, " (%.2f%% of %s of RAM)", 100.0 * pamt / ram, Sizes.rounded(ram));
+        long ram = bytes(platform.memory());
+        return ram == 0 ? "" : " (" + percent(pamtBytes(tdmrs), ram) + " of " + Sizes.rounded(ram) + " of RAM)";
+    }
+
+    private static long bytes(List<MemoryRegion> regions) {
+        return regions.stream().mapToLong(r -> r.end() - r.start()).sum();
+    }
+
+    private static long pamtBytes(List<Tdmr> tdmrs) {
+        return tdmrs.stream().mapToLong(t -> t.pamtChunk().size()).sum();
+    }
+
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.2f%%", whole == 0 ? 0.0 : 100.0 * part / whole);
     }
 
     private static String why(RunReport report) {

@@ -177,10 +177,10 @@ public final class MemoryPictureSvg {
         List<Tdmr> tdmrs = picture.tdmrs();
         List<Range> areas = tdmrs.stream()
                 .flatMap(t -> t.reservedAreas().stream().map(area -> MemoryPicture.range(t, area))).toList();
-        if (areas.stream().anyMatch(area -> owner(tdmrs, area).isEmpty())) {
+        if (areas.stream().anyMatch(area -> picture.pamtOwner(area).isEmpty())) {
             items.add(new LegendItem("reserved area: a hole", List.of(Palette.RESERVED_HOLE), null));
         }
-        if (areas.stream().anyMatch(area -> owner(tdmrs, area).isPresent())) {
+        if (areas.stream().anyMatch(area -> picture.pamtOwner(area).isPresent())) {
             items.add(new LegendItem("reserved area: a PAMT", List.of(Palette.tdmr(0)), STRIPES));
         }
         if (!picture.unplacedAreas().isEmpty()) {
@@ -419,7 +419,7 @@ public final class MemoryPictureSvg {
                     + picture.reservedAreasPerTdmr() + " the module takes");
             for (int a = 0; a < areas.size(); a++) {
                 Range range = MemoryPicture.range(tdmr, areas.get(a));
-                Optional<Integer> owner = owner(tdmrs, range);
+                Optional<Integer> owner = picture.pamtOwner(range);
                 Element g = Svg.child(lane, "g");
                 Svg.title(g, "TDMR " + i + ", reserved area " + (a + 1) + " of " + areas.size() + ": " + range + ", "
                         + Sizes.of(range.size()) + ", offset " + String.format("+0x%x", areas.get(a).offset()) + ": "
@@ -455,7 +455,7 @@ public final class MemoryPictureSvg {
         for (int u = 0; u < picture.unplacedAreas().size(); u++) {
             Range range = picture.unplacedAreas().get(u);
             Element g = Svg.child(lane, "g");
-            Optional<Integer> owner = owner(tdmrs, range);
+            Optional<Integer> owner = picture.pamtOwner(range);
             Svg.title(g, "TDMR " + index + " needs this reserved area too, and has no room for it: " + range + ", "
                     + Sizes.of(range.size()) + ": " + owner.map(o -> "TDMR " + o + "'s PAMT").orElse("a hole (no RAM)"));
             rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(), Palette.TROUBLE);
@@ -504,17 +504,6 @@ public final class MemoryPictureSvg {
         SortedSet<Long> boundaries = boundaries(picture);
         Range span = new Range(Math.min(start, boundaries.first()), boundaries.last());
         return MemoryPicture.subtract(span, all);
-    }
-
-    /** The TDMR whose PAMT chunk holds {@code range}, if any. */
-    private static Optional<Integer> owner(List<Tdmr> tdmrs, Range range) {
-        for (int i = 0; i < tdmrs.size(); i++) {
-            Range chunk = tdmrs.get(i).pamtChunk();
-            if (!chunk.isEmpty() && chunk.overlaps(range)) {
-                return Optional.of(i);
-            }
-        }
-        return Optional.empty();
     }
 
     /** The TDMR whose range holds {@code range}, if any. */

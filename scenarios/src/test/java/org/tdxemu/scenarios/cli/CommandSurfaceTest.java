@@ -34,7 +34,7 @@ class CommandSurfaceTest {
         Result run = tdxemu("help", "run");
         assertEquals(0, run.status());
         assertEquals(tdxemu("run", "--help").out(), run.out());
-        assertEquals("Usage: tdxemu run [-hV] [--json] [--no-expect] [--kernel-profile=P]", run.lines().get(0));
+        assertEquals("Usage: tdxemu run [-hV] [--json] [--no-expect] [--html=OUT.html]", run.lines().get(0));
         Result unknown = tdxemu("help", "rnu");
         assertEquals(2, unknown.status());
         assertEquals(List.of("tdxemu: Unknown subcommand 'rnu'. (see `tdxemu --help`)"), unknown.errLines());
