@@ -13,7 +13,7 @@ import org.apache.batik.transcoder.TranscoderOutput;
 import org.apache.batik.transcoder.image.PNGTranscoder;
 
 /** An SVG drawn by a real SVG engine, Apache Batik, into pixels, as a viewer would show it. */
-final class Rendered {
+public final class Rendered {
 
     private final BufferedImage image;
 
@@ -22,7 +22,7 @@ final class Rendered {
     }
 
     /** {@code svg} (the text of an SVG file) as a PNG file's bytes. */
-    static byte[] png(String svg) {
+    public static byte[] png(String svg) {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
             new PNGTranscoder().transcode(new TranscoderInput(new StringReader(svg)), new TranscoderOutput(png));
@@ -32,7 +32,7 @@ final class Rendered {
         return png.toByteArray();
     }
 
-    static Rendered of(String svg) {
+    public static Rendered of(String svg) {
         try {
             return new Rendered(ImageIO.read(new ByteArrayInputStream(png(svg))));
         } catch (IOException e) {
@@ -40,20 +40,20 @@ final class Rendered {
         }
     }
 
-    int width() {
+    public int width() {
         return image.getWidth();
     }
 
-    int height() {
+    public int height() {
         return image.getHeight();
     }
 
     /** The colour at (x, y) as {@code #rrggbb}. */
-    String colour(int x, int y) {
+    public String colour(int x, int y) {
         return String.format("#%06x", image.getRGB(x, y) & 0xffffff);
     }
 
-    BufferedImage image() {
+    public BufferedImage image() {
         return image;
     }
 }
