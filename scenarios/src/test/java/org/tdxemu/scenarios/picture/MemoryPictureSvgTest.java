@@ -14,7 +14,7 @@ import org.jsoup.nodes.Element;
 import org.jsoup.parser.Parser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.scenarios.Library;
@@ -39,8 +39,12 @@ class MemoryPictureSvgTest {
         return MemoryPicture.ofPlan(scenario, ScenarioRunner.plan(scenario));
     }
 
+    static List<String> bundled() {
+        return Library.names();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"two-socket-2t", "emr-17-holes", "eight-socket-64t", "tdmrs-exhausted"})
+    @MethodSource("bundled")
     void everyTdmrsColourFillsItsAddressesInTheTdmrLaneAndNoOtherTdmrsDoes(String name) {
         MemoryPicture picture = plan(name);
         Layout layout = MemoryPictureSvg.layout(picture);
@@ -70,7 +74,7 @@ class MemoryPictureSvgTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"two-socket-2t", "emr-17-holes", "eight-socket-64t"})
+    @MethodSource("bundled")
     void everyPamtTableIsDrawnInsideTheRamItWasAllocatedFromInItsTdmrsShades(String name) {
         MemoryPicture picture = plan(name);
         Layout layout = MemoryPictureSvg.layout(picture);
@@ -80,6 +84,9 @@ class MemoryPictureSvgTest {
         List<Tdmr> tdmrs = picture.tdmrs();
         for (int i = 0; i < tdmrs.size(); i++) {
             Tdmr tdmr = tdmrs.get(i);
+            if (tdmr.pamtChunk().isEmpty()) {
+                continue;
+            }
             MemoryRegion home = picture.ram().stream().filter(r -> r.range().contains(tdmr.pamtChunk())).findFirst()
                     .orElseThrow();
             double ramLeft = layout.axis().x(home.start());

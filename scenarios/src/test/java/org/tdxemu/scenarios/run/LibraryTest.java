@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.output.RunHtml;
+import org.tdxemu.scenarios.output.TextReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
+import org.tdxemu.scenarios.picture.Rendered;
 import org.tdxemu.scenarios.spec.Scenario;
 
-/** Every bundled scenario runs and meets its own expectations. */
+/** Every bundled scenario runs, meets its own expectations, and is drawn and reported. */
 class LibraryTest {
 
     @Test
@@ -24,7 +32,7 @@ class LibraryTest {
     }
 
     @Test
-    void everyBundledScenarioMeetsItsExpectations() {
+    void everyBundledScenarioMeetsItsExpectationsAndItsPictureAndReportAreDrawn() {
         for (String name : Library.names()) {
             Scenario scenario = Library.load(name);
             assertEquals(name, scenario.name(), "a bundled scenario is named as its file");
@@ -32,6 +40,14 @@ class LibraryTest {
             assertTrue(!scenario.description().isBlank(), name + " has a description");
             RunReport report = ScenarioRunner.run(scenario);
             assertEquals(List.of(), report.failedExpectations(), name + ":\n" + String.join("\n", report.log()));
+            MemoryPicture picture = MemoryPicture.ofRun(scenario, report);
+            Document page = Jsoup.parse(RunHtml.page(scenario, report, Optional.empty()));
+            assertEquals(picture.title(), page.selectFirst("svg > title").text(), name);
+            assertEquals(TextReports.summary(report, Optional.empty()), page.selectFirst("#outcome").text(), name);
+            assertEquals(picture.tdmrs().size(), page.select("table#tdmrs > tbody > tr").size(), name);
+            assertEquals(report.failingCall().isPresent(), page.selectFirst("table#failing-call") != null, name);
+            assertEquals((int) MemoryPictureSvg.layout(picture).width(),
+                    Rendered.of(MemoryPictureSvg.file(picture)).width(), name + ": Batik draws the picture");
         }
     }
 }
