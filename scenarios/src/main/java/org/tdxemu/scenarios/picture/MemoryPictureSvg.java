@@ -76,7 +76,9 @@ public final class MemoryPictureSvg {
     /** Where {@code picture} puts each lane and each address. */
     public static Layout layout(MemoryPicture picture) {
         AddressAxis axis = new AddressAxis(boundaries(picture), LEFT, CHART_WIDTH);
-        double y = PAD + 20 + (picture.trouble().isPresent() ? 20 : 0) + 8 + legendHeight(picture, axis) + 8;
+        List<LegendPlace> legend = legendPlaces(legendItems(picture, axis), axis);
+        int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1).row() + 1;
+        double y = legendTop(picture) + legendRows * LEGEND_ROW + 8;
         Lane ram = new Lane(y, RAM_HEIGHT);
         Lane cmrs = new Lane(ram.bottom() + LANE_GAP, CMR_HEIGHT);
         Lane pamts = new Lane(cmrs.bottom() + LANE_GAP + 4, PAMT_HEIGHT);
@@ -93,7 +95,8 @@ public final class MemoryPictureSvg {
     /** {@code picture} as an {@code <svg>} element, for a file or an HTML page. */
     public static Element draw(MemoryPicture picture) {
         Layout layout = layout(picture);
-        Element svg = Svg.root(layout.width(), layout.height()).attr("font-family", "DejaVu Sans, Liberation Sans, Arial, sans-serif");
+        Element svg = Svg.root(layout.width(), layout.height())
+                .attr("font-family", "DejaVu Sans, Liberation Sans, Arial, sans-serif");
         Svg.child(svg, "title").text(picture.title());
         definitions(svg);
         Svg.child(svg, "rect").attr("width", "100%").attr("height", "100%").attr("fill", "#ffffff");
@@ -155,11 +158,11 @@ public final class MemoryPictureSvg {
     private record LegendItem(String label, List<String> fills, String overlay) {
     }
 
-    private static List<LegendItem> legendItems(MemoryPicture picture) {
+    private static List<LegendItem> legendItems(MemoryPicture picture, AddressAxis axis) {
         List<LegendItem> items = new ArrayList<>();
         picture.ram().stream().mapToInt(MemoryRegion::node).distinct().sorted()
                 .forEach(node -> items.add(new LegendItem("RAM, node " + node, List.of(Palette.node(node)), null)));
-        if (!holes(picture).isEmpty()) {
+        if (!holes(picture, axis).isEmpty()) {
             items.add(new LegendItem("no RAM (a hole)", List.of(Palette.HOLE), HOLE_STRIPES));
         }
         if (!picture.inUse().isEmpty()) {
@@ -195,38 +198,40 @@ public final class MemoryPictureSvg {
     private static final double SWATCH = 12;
     private static final double LEGEND_ROW = 18;
 
-    /** Each legend item's row and x, wrapped to the picture's width; the last entry is the legend's height. */
-    private static List<double[]> legendPlaces(MemoryPicture picture, AddressAxis axis) {
-        List<double[]> places = new ArrayList<>();
+    /** Where a legend item goes: its x and its row. */
+    private record LegendPlace(double x, int row) {
+    }
+
+    /** Each legend item's place, the items wrapped to the axis's width. */
+    private static List<LegendPlace> legendPlaces(List<LegendItem> items, AddressAxis axis) {
+        List<LegendPlace> places = new ArrayList<>();
         double x = PAD;
-        double row = 0;
-        for (LegendItem item : legendItems(picture)) {
+        int row = 0;
+        for (LegendItem item : items) {
             double width = item.fills().size() * SWATCH + 6 + textWidth(item.label(), SMALL_FONT) + 18;
             if (x + width > axis.right() && x > PAD) {
                 x = PAD;
                 row++;
             }
-            places.add(new double[] {x, row});
+            places.add(new LegendPlace(x, row));
             x += width;
         }
-        places.add(new double[] {0, (row + 1) * LEGEND_ROW});
         return places;
     }
 
-    private static double legendHeight(MemoryPicture picture, AddressAxis axis) {
-        List<double[]> places = legendPlaces(picture, axis);
-        return places.get(places.size() - 1)[1];
+    /** Where the legend starts: under the title and, when there is one, the line that says what went wrong. */
+    private static double legendTop(MemoryPicture picture) {
+        return PAD + 20 + (picture.trouble().isPresent() ? 20 : 0) + 8;
     }
 
     private static void legend(Element svg, MemoryPicture picture, Layout layout) {
         Element legend = Svg.child(svg, "g").attr("class", "legend");
-        double top = PAD + 20 + (picture.trouble().isPresent() ? 20 : 0) + 8;
-        List<LegendItem> items = legendItems(picture);
-        List<double[]> places = legendPlaces(picture, layout.axis());
+        List<LegendItem> items = legendItems(picture, layout.axis());
+        List<LegendPlace> places = legendPlaces(items, layout.axis());
         for (int i = 0; i < items.size(); i++) {
             LegendItem item = items.get(i);
-            double x = places.get(i)[0];
-            double y = top + places.get(i)[1] * LEGEND_ROW;
+            double x = places.get(i).x();
+            double y = legendTop(picture) + places.get(i).row() * LEGEND_ROW;
             for (String fill : item.fills()) {
                 rect(legend, x, y, SWATCH, SWATCH, fill);
                 if (item.overlay() != null) {
@@ -274,7 +279,7 @@ public final class MemoryPictureSvg {
         Element lane = lane(svg, "ram");
         Lane ram = layout.ram();
         AddressAxis axis = layout.axis();
-        for (Range hole : holes(picture)) {
+        for (Range hole : holes(picture, axis)) {
             Element g = Svg.child(lane, "g");
             Svg.title(g, "hole " + hole + ", " + Sizes.of(hole.size()) + ": no RAM here");
             rect(g, axis.x(hole.start()), ram.top(), width(axis, hole), ram.height(), Palette.HOLE);
@@ -315,7 +320,6 @@ public final class MemoryPictureSvg {
         Element lane = lane(svg, "pamts");
         Element links = Svg.child(svg, "g").attr("class", "links").attr("fill", "none");
         Lane pamts = layout.pamts();
-        Lane tdmrLane = layout.tdmrs();
         AddressAxis axis = layout.axis();
         List<Tdmr> tdmrs = picture.tdmrs();
         String freed = picture.pamtsFreed() ? " (freed again when the kernel gave up)" : "";
@@ -340,27 +344,35 @@ public final class MemoryPictureSvg {
                 fittedText(g, axis.x(table.start()), width(axis, table), pamts.middle() + 3.5,
                         List.of(sizes[level].label()), SMALL_FONT, Palette.textOn(colours.get(level)));
             }
-            double from0 = axis.x(chunk.start());
-            double from1 = axis.x(chunk.end());
-            double x0 = (from0 + from1) / 2;
-            double tdmrLeft = axis.x(tdmr.base());
-            double tdmrRight = axis.x(tdmr.end());
-            boolean inside = tdmr.range().contains(chunk);
-            double x1 = inside ? x0 : (tdmrLeft + tdmrRight) / 2;
-            double y0 = pamts.bottom();
-            double y1 = tdmrLane.top();
-            double middle = (y0 + y1) / 2;
-            Element link = Svg.child(links, "path").attr("d", "M" + Svg.number(x0) + "," + Svg.number(y0) + " C"
-                            + Svg.number(x0) + "," + Svg.number(middle) + " " + Svg.number(x1) + "," + Svg.number(middle)
-                            + " " + Svg.number(x1) + "," + Svg.number(y1))
-                    .attr("stroke", Palette.tdmr(i)).attr("stroke-width", "2");
-            Optional<Integer> holder = holder(tdmrs, chunk);
-            Svg.title(link, "TDMR " + i + "'s PAMT " + chunk + ", " + Sizes.of(chunk.size()) + ", serves TDMR " + i
-                    + (inside ? ", inside it" : holder.map(h -> "; it lies in TDMR " + h + ", as one of its reserved areas")
-                    .orElse("; it lies outside every TDMR")));
-            Svg.child(links, "circle").attr("cx", Svg.number(x1)).attr("cy", Svg.number(y1 - 2.5)).attr("r", "2.5")
-                    .attr("fill", Palette.tdmr(i));
+            link(links, picture, layout, i);
         }
+    }
+
+    /**
+     * The line from TDMR {@code i}'s PAMT down to the TDMR: straight down when the PAMT lies inside
+     * it, else curving to the TDMR's middle.
+     */
+    private static void link(Element links, MemoryPicture picture, Layout layout, int i) {
+        AddressAxis axis = layout.axis();
+        Tdmr tdmr = picture.tdmrs().get(i);
+        Range chunk = tdmr.pamtChunk();
+        boolean inside = tdmr.range().contains(chunk);
+        double x0 = (axis.x(chunk.start()) + axis.x(chunk.end())) / 2;
+        double x1 = inside ? x0 : (axis.x(tdmr.base()) + axis.x(tdmr.end())) / 2;
+        double y0 = layout.pamts().bottom();
+        double y1 = layout.tdmrs().top();
+        double middle = (y0 + y1) / 2;
+        Element path = Svg.child(links, "path").attr("d", "M" + point(x0, y0) + " C" + point(x0, middle) + " "
+                + point(x1, middle) + " " + point(x1, y1)).attr("stroke", Palette.tdmr(i)).attr("stroke-width", "2");
+        String where = inside ? ", inside it" : holder(picture.tdmrs(), chunk)
+                .map(h -> "; it lies in TDMR " + h + ", as one of its reserved areas").orElse("; it lies outside every TDMR");
+        Svg.title(path, "TDMR " + i + "'s PAMT " + chunk + ", " + Sizes.of(chunk.size()) + ", serves TDMR " + i + where);
+        Svg.child(links, "circle").attr("cx", Svg.number(x1)).attr("cy", Svg.number(y1 - 2.5)).attr("r", "2.5")
+                .attr("fill", Palette.tdmr(i));
+    }
+
+    private static String point(double x, double y) {
+        return Svg.number(x) + "," + Svg.number(y);
     }
 
     private static void tdmrs(Element svg, MemoryPicture picture, Layout layout) {
@@ -384,7 +396,7 @@ public final class MemoryPictureSvg {
                     .attr("stroke", "#ffffff").attr("stroke-width", "1");
             fittedText(g, axis.x(tdmr.base()), width(axis, tdmr.range()), tdmrLane.middle() + 4.5,
                     List.of("TDMR " + i, String.valueOf(i)), LABEL_FONT, Palette.textOn(Palette.tdmr(i)))
-                    .attr("font-weight", "bold");
+                    .ifPresent(MemoryPictureSvg::bold);
         }
         picture.troubledTdmr().ifPresent(i -> {
             Tdmr tdmr = tdmrs.get(i);
@@ -400,69 +412,88 @@ public final class MemoryPictureSvg {
             rect(g, axis.x(range.start()) + 1.5, tdmrLane.top() + 1.5, width(axis, range) - 3, tdmrLane.height() - 3,
                     "none").attr("stroke", Palette.TROUBLE).attr("stroke-width", "3").attr("stroke-dasharray", "6 3");
             fittedText(g, axis.x(range.start()), width(axis, range), tdmrLane.middle() + 4.5,
-                    List.of("no TDMR: left out", "no TDMR", "none"), LABEL_FONT, Palette.TROUBLE).attr("font-weight", "bold");
+                    List.of("no TDMR: left out", "no TDMR", "none"), LABEL_FONT, Palette.TROUBLE)
+                    .ifPresent(MemoryPictureSvg::bold);
         });
     }
 
     private static void reservedAreas(Element svg, MemoryPicture picture, Layout layout) {
         Element lane = lane(svg, "reserved");
         Element counts = Svg.child(svg, "g").attr("class", "counts");
-        Lane reserved = layout.reserved();
         AddressAxis axis = layout.axis();
         List<Tdmr> tdmrs = picture.tdmrs();
         for (int i = 0; i < tdmrs.size(); i++) {
             Tdmr tdmr = tdmrs.get(i);
             List<ReservedArea> areas = tdmr.reservedAreas();
-            Element frame = rect(lane, axis.x(tdmr.base()), reserved.top(), width(axis, tdmr.range()), reserved.height(),
-                    "#ffffff").attr("stroke", Palette.tdmr(i)).attr("stroke-width", "1");
+            Element frame = rect(lane, axis.x(tdmr.base()), layout.reserved().top(), width(axis, tdmr.range()),
+                    layout.reserved().height(), "#ffffff").attr("stroke", Palette.tdmr(i)).attr("stroke-width", "1");
             Svg.title(frame, "TDMR " + i + " " + tdmr.range() + "'s reserved areas: " + areas.size() + " of the "
                     + picture.reservedAreasPerTdmr() + " the module takes");
             for (int a = 0; a < areas.size(); a++) {
                 Range range = MemoryPicture.range(tdmr, areas.get(a));
                 Optional<Integer> owner = picture.pamtOwner(range);
-                Element g = Svg.child(lane, "g");
+                String fill = owner.map(Palette::tdmr).orElse(Palette.RESERVED_HOLE);
+                Element g = area(lane, layout, range, fill, owner.isPresent(), a + 1, Palette.textOn(fill));
                 Svg.title(g, "TDMR " + i + ", reserved area " + (a + 1) + " of " + areas.size() + ": " + range + ", "
                         + Sizes.of(range.size()) + ", offset " + String.format("+0x%x", areas.get(a).offset()) + ": "
-                        + owner.map(o -> "TDMR " + o + "'s PAMT").orElse("a hole (no RAM)"));
-                rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(),
-                        owner.map(Palette::tdmr).orElse(Palette.RESERVED_HOLE));
-                if (owner.isPresent()) {
-                    rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(),
-                            "url(#" + STRIPES + ")");
-                }
-                fittedText(g, axis.x(range.start()), width(axis, range), reserved.middle() + 3.5,
-                        List.of(String.valueOf(a + 1)), ADDRESS_FONT,
-                        Palette.textOn(owner.map(Palette::tdmr).orElse(Palette.RESERVED_HOLE)));
+                        + what(owner));
             }
-            boolean troubled = picture.troubledTdmr().equals(OptionalInt.of(i));
-            int needed = areas.size() + (troubled ? picture.unplacedAreas().size() : 0);
-            int max = picture.reservedAreasPerTdmr();
-            double x = axis.x(tdmr.base());
-            double y = layout.counts().middle() + 4;
-            if (i >= picture.filledIn() && !troubled) {
-                Svg.title(fittedText(counts, x, width(axis, tdmr.range()), y, List.of("not reached", "none"), SMALL_FONT,
-                        "#777777"), "the kernel stopped before it filled in TDMR " + i + "'s reserved areas");
-            } else if (needed > max) {
-                fittedText(counts, x, width(axis, tdmr.range()), y,
-                        List.of("needs " + needed + ", room for " + max, needed + " > " + max, needed + "!"),
-                        SMALL_FONT, Palette.TROUBLE).attr("font-weight", "bold");
-            } else {
-                fittedText(counts, x, width(axis, tdmr.range()), y, List.of(needed + " of " + max + " reserved areas",
-                        needed + " of " + max, needed + "/" + max, String.valueOf(needed)), SMALL_FONT, Palette.INK);
-            }
+            count(counts, picture, layout, i);
         }
-        int index = picture.troubledTdmr().orElse(-1);
-        for (int u = 0; u < picture.unplacedAreas().size(); u++) {
-            Range range = picture.unplacedAreas().get(u);
-            Element g = Svg.child(lane, "g");
-            Optional<Integer> owner = picture.pamtOwner(range);
-            Svg.title(g, "TDMR " + index + " needs this reserved area too, and has no room for it: " + range + ", "
-                    + Sizes.of(range.size()) + ": " + owner.map(o -> "TDMR " + o + "'s PAMT").orElse("a hole (no RAM)"));
-            rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(), Palette.TROUBLE);
+        picture.troubledTdmr().ifPresent(troubled -> {
+            List<Range> unplaced = picture.unplacedAreas();
+            int added = tdmrs.get(troubled).reservedAreas().size();
+            for (int u = 0; u < unplaced.size(); u++) {
+                Range range = unplaced.get(u);
+                Element g = area(lane, layout, range, Palette.TROUBLE, true, added + u + 1, "#ffffff");
+                g.select("text").forEach(MemoryPictureSvg::bold);
+                Svg.title(g, "TDMR " + troubled + " needs this reserved area too, and has no room for it: " + range
+                        + ", " + Sizes.of(range.size()) + ": " + what(picture.pamtOwner(range)));
+            }
+        });
+    }
+
+    /** A reserved area: its box, striped when it is a PAMT, and its number when it fits. */
+    private static Element area(Element lane, Layout layout, Range range, String fill, boolean striped, int number,
+                                String ink) {
+        AddressAxis axis = layout.axis();
+        Lane reserved = layout.reserved();
+        Element g = Svg.child(lane, "g");
+        rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(), fill);
+        if (striped) {
             rect(g, axis.x(range.start()), reserved.top(), width(axis, range), reserved.height(), "url(#" + STRIPES + ")");
-            fittedText(g, axis.x(range.start()), width(axis, range), reserved.middle() + 3.5,
-                    List.of(String.valueOf(picture.tdmrs().get(index).reservedAreas().size() + u + 1)), ADDRESS_FONT,
-                    "#ffffff").attr("font-weight", "bold");
+        }
+        fittedText(g, axis.x(range.start()), width(axis, range), reserved.middle() + 3.5, List.of(String.valueOf(number)),
+                ADDRESS_FONT, ink);
+        return g;
+    }
+
+    /** What a reserved area is: a hole, or the PAMT of the TDMR that owns it. */
+    private static String what(Optional<Integer> pamtOwner) {
+        return pamtOwner.map(o -> "TDMR " + o + "'s PAMT").orElse("a hole (no RAM)");
+    }
+
+    /**
+     * Under TDMR {@code i}'s reserved areas, how many it holds of what the module takes; how many it
+     * needs, in red, when they did not fit; or that the kernel never reached it.
+     */
+    private static void count(Element counts, MemoryPicture picture, Layout layout, int i) {
+        Tdmr tdmr = picture.tdmrs().get(i);
+        boolean troubled = picture.troubledTdmr().equals(OptionalInt.of(i));
+        int needed = tdmr.reservedAreas().size() + (troubled ? picture.unplacedAreas().size() : 0);
+        int max = picture.reservedAreasPerTdmr();
+        double x = layout.axis().x(tdmr.base());
+        double width = width(layout.axis(), tdmr.range());
+        double y = layout.counts().middle() + 4;
+        if (i >= picture.filledIn() && !troubled) {
+            fittedText(counts, x, width, y, List.of("not reached", "none"), SMALL_FONT, "#777777").ifPresent(text ->
+                    Svg.title(text, "the kernel stopped before it filled in TDMR " + i + "'s reserved areas"));
+        } else if (needed > max) {
+            fittedText(counts, x, width, y, List.of("needs " + needed + ", room for " + max, needed + " > " + max,
+                    needed + "!"), SMALL_FONT, Palette.TROUBLE).ifPresent(MemoryPictureSvg::bold);
+        } else {
+            fittedText(counts, x, width, y, List.of(needed + " of " + max + " reserved areas", needed + " of " + max,
+                    needed + "/" + max, String.valueOf(needed)), SMALL_FONT, Palette.INK);
         }
     }
 
@@ -497,13 +528,9 @@ public final class MemoryPictureSvg {
     // Helpers.
 
     /** The parts of the axis no memory region covers. */
-    static List<Range> holes(MemoryPicture picture) {
-        long start = picture.ram().stream().mapToLong(MemoryRegion::start).min().orElse(0);
-        List<Range> all = new ArrayList<>();
-        picture.ram().forEach(r -> all.add(r.range()));
-        SortedSet<Long> boundaries = boundaries(picture);
-        Range span = new Range(Math.min(start, boundaries.first()), boundaries.last());
-        return MemoryPicture.subtract(span, all);
+    static List<Range> holes(MemoryPicture picture, AddressAxis axis) {
+        return MemoryPicture.subtract(new Range(axis.start(), axis.end()),
+                picture.ram().stream().map(MemoryRegion::range).toList());
     }
 
     /** The TDMR whose range holds {@code range}, if any. */
@@ -541,16 +568,20 @@ public final class MemoryPictureSvg {
 
     /**
      * The first of {@code choices} that fits in a box {@code width} wide starting at {@code x},
-     * centred in it; an empty text element when none fits, so that callers may still style it.
+     * centred in it; nothing when none fits.
      */
-    private static Element fittedText(Element parent, double x, double width, double y, List<String> choices,
-                                      double size, String colour) {
+    private static Optional<Element> fittedText(Element parent, double x, double width, double y, List<String> choices,
+                                                double size, String colour) {
         for (String choice : choices) {
             if (textWidth(choice, size) + 4 <= width) {
-                return text(parent, x + width / 2, y, choice, size, colour).attr("text-anchor", "middle");
+                return Optional.of(text(parent, x + width / 2, y, choice, size, colour).attr("text-anchor", "middle"));
             }
         }
-        return new Element("text");
+        return Optional.empty();
+    }
+
+    private static void bold(Element text) {
+        text.attr("font-weight", "bold");
     }
 
     private static double textWidth(String text, double size) {
