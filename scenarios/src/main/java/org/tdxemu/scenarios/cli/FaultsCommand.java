@@ -11,6 +11,7 @@ import org.tdxemu.scenarios.campaign.CampaignProgress;
 import org.tdxemu.scenarios.campaign.CampaignProgressBar;
 import org.tdxemu.scenarios.campaign.CampaignResult;
 import org.tdxemu.scenarios.campaign.FaultCampaign;
+import org.tdxemu.scenarios.output.CampaignHtml;
 import org.tdxemu.scenarios.output.CampaignReports;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
@@ -54,6 +55,10 @@ final class FaultsCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "runs at once (default: one per core)")
     Integer threads;
 
+    @Option(names = "--html", paramLabel = "OUT.html", description = "also write the campaign as one self-contained "
+            + "HTML page: a matrix of calls by statuses for each leaf, each cell coloured by outcome, details on hover")
+    Path html;
+
     @Mixin
     WhatIf whatIf;
 
@@ -75,12 +80,18 @@ final class FaultsCommand implements Callable<Integer> {
         if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
             throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to " + MAX_THREADS);
         }
+        if (html != null) {
+            OutputFiles.checkWritable(html, "--html");
+        }
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
         CampaignResult result;
         try (CampaignProgress progress = stderrIsTerminal.getAsBoolean()
                 ? new CampaignProgressBar(err) : CampaignProgress.SILENT) {
             result = new FaultCampaign(scenario, everyCall).run(
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads, progress);
+        }
+        if (html != null) {
+            OutputFiles.write(html, "--html", CampaignHtml.page(result));
         }
         if (json) {
             out.println(CampaignReports.json(result).toString());

@@ -23,6 +23,23 @@ final class OutputFiles {
      * @param option the option that named the file, for messages ({@code --trace})
      */
     static BufferedWriter writer(Path file, String option) {
+        checkWritable(file, option);
+        try {
+            OutputStream stream = Files.newOutputStream(file);
+            if (file.getFileName().toString().endsWith(".gz")) {
+                stream = new GZIPOutputStream(stream, 1 << 16);
+            }
+            return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+        } catch (IOException e) {
+            throw cannotWrite(option, file, e);
+        }
+    }
+
+    /**
+     * Refuses, in words, a file that cannot be written because of where it is: before a long run
+     * rather than after it.
+     */
+    static void checkWritable(Path file, String option) {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.exists(parent)) {
             throw new ScenarioException(option + ": cannot write " + file + ": no such directory " + parent);
@@ -33,12 +50,12 @@ final class OutputFiles {
         if (Files.isDirectory(file)) {
             throw new ScenarioException(option + ": cannot write " + file + ": it is a directory");
         }
-        try {
-            OutputStream stream = Files.newOutputStream(file);
-            if (file.getFileName().toString().endsWith(".gz")) {
-                stream = new GZIPOutputStream(stream, 1 << 16);
-            }
-            return new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Writes {@code text} to {@code file}, named by {@code option} in any message. */
+    static void write(Path file, String option, String text) {
+        try (BufferedWriter writer = writer(file, option)) {
+            writer.write(text);
         } catch (IOException e) {
             throw cannotWrite(option, file, e);
         }

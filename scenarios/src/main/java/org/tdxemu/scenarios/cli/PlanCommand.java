@@ -1,12 +1,14 @@
 package org.tdxemu.scenarios.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tdxemu.kernel.init.PlanResult;
-import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.scenarios.output.JsonReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
 import org.tdxemu.scenarios.output.TextReports;
-import org.tdxemu.scenarios.run.Machine;
+import org.tdxemu.scenarios.run.ScenarioRunner;
 import org.tdxemu.scenarios.spec.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,15 +32,24 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the plan as JSON")
     boolean json;
 
+    @Option(names = "--svg", paramLabel = "OUT.svg", description = "also draw the plan: the address space with its "
+            + "RAM by node, CMRs, holes, TDMRs, reserved areas and PAMTs")
+    Path svg;
+
     @Mixin
     WhatIf whatIf;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (svg != null) {
+            OutputFiles.checkWritable(svg, "--svg");
+        }
         Scenario scenario = whatIf.applyTo(Inputs.scenario(file)).scenario();
-        PlanResult plan = TdxKernel.plan(Machine.hostConfig(scenario.platform()), scenario.module().kernelLimits(),
-                scenario.kernel(), scenario.platform().cmrs());
+        PlanResult plan = ScenarioRunner.plan(scenario);
+        if (svg != null) {
+            OutputFiles.write(svg, "--svg", MemoryPictureSvg.file(MemoryPicture.ofPlan(scenario, plan)));
+        }
         if (json) {
             out.println(JsonReports.plan(plan).toString());
         } else {

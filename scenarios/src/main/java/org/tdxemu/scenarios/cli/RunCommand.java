@@ -15,7 +15,10 @@ import org.tdxemu.scenarios.dmesg.Reproduction;
 import org.tdxemu.scenarios.format.ScenarioJson;
 import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.output.JsonReports;
+import org.tdxemu.scenarios.output.RunHtml;
 import org.tdxemu.scenarios.output.TextReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
 import org.tdxemu.scenarios.run.Instruments;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.scenarios.run.ScenarioRunner;
@@ -62,20 +65,33 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-expect", description = "do not check the scenarios' expectations")
     boolean noExpect;
 
+    @Option(names = "--svg", paramLabel = "OUT.svg", description = "also draw the address space the run planned: RAM "
+            + "by node, CMRs, holes, TDMRs, reserved areas and PAMTs (one scenario)")
+    Path svg;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "also write one self-contained HTML report of the "
+            + "run: outcome, picture, TDMRs, PAMT cost, SEAMCALLs, kernel log (one scenario)")
+    Path html;
+
     @Mixin
     WhatIf whatIf;
 
-    /** How to run: the output form, a trace to record, whether to check expectations, and the what-if options. */
-    record Options(boolean json, Optional<Path> trace, boolean checkExpectations, WhatIf whatIf) {
+    /**
+     * How to run: the output form, a trace to record, a picture and a report to write, whether to
+     * check expectations, and the what-if options.
+     */
+    record Options(boolean json, Optional<Path> trace, Optional<Path> svg, Optional<Path> html,
+                   boolean checkExpectations, WhatIf whatIf) {
         /** What {@code ./tdxemu} with no arguments does. */
         static Options defaults() {
-            return new Options(false, Optional.empty(), true, new WhatIf());
+            return new Options(false, Optional.empty(), Optional.empty(), Optional.empty(), true, new WhatIf());
         }
     }
 
     @Override
     public Integer call() {
-        Options options = new Options(json, Optional.ofNullable(trace), !noExpect, whatIf);
+        Options options = new Options(json, Optional.ofNullable(trace), Optional.ofNullable(svg),
+                Optional.ofNullable(html), !noExpect, whatIf);
         if (log != null && !files.isEmpty()) {
             throw new ScenarioException("tdxemu run: give scenario files or --log, not both (see `tdxemu help run`)");
         }
@@ -96,9 +112,13 @@ final class RunCommand implements Callable<Integer> {
             throw new ScenarioException("--trace: records a scenario run; import the log first (`tdxemu import LOG -o "
                     + "FILE`) and run that file with --trace");
         }
+        options.svg().ifPresent(file -> OutputFiles.checkWritable(file, "--svg"));
+        options.html().ifPresent(file -> OutputFiles.checkWritable(file, "--html"));
         ImportedMachine machine = Inputs.machine(log);
         WhatIf.Applied applied = options.whatIf().applyTo(ScenarioReader.parse(ScenarioJson.write(machine.scenarioJson())));
-        RunReport report = ScenarioRunner.run(applied.scenario().withoutExpectations());
+        Scenario scenario = applied.scenario().withoutExpectations();
+        RunReport report = ScenarioRunner.run(scenario);
+        writePictureAndReport(options, scenario, report, Optional.of(MACHINE_INSTEAD));
         Reproduction reproduction = Reproduction.compare(machine.said(), report.log());
         if (options.json()) {
             ObjectNode json = JsonReports.run(report, Optional.of(MACHINE_INSTEAD));
@@ -115,6 +135,17 @@ final class RunCommand implements Callable<Integer> {
         return !reproduction.comparable() || reproduction.reproduced() ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
     }
 
+    /** The picture and the report the options ask for, of one run. */
+    private static void writePictureAndReport(Options options, Scenario scenario, RunReport report,
+                                              Optional<String> notCheckedBecause) {
+        if (options.svg().isPresent()) {
+            OutputFiles.write(options.svg().get(), "--svg", MemoryPictureSvg.file(MemoryPicture.ofRun(scenario, report)));
+        }
+        if (options.html().isPresent()) {
+            OutputFiles.write(options.html().get(), "--html", RunHtml.page(scenario, report, notCheckedBecause));
+        }
+    }
+
     /** Why {@code run --log --json} checks no expectations. */
     private static final String MACHINE_INSTEAD = "the machine's log is compared line by line instead";
 
@@ -126,6 +157,14 @@ final class RunCommand implements Callable<Integer> {
         if (options.trace().isPresent() && files.size() > 1) {
             throw new ScenarioException("--trace: records one scenario; " + files.size() + " were given");
         }
+        if (options.svg().isPresent() && files.size() > 1) {
+            throw new ScenarioException("--svg: draws one scenario; " + files.size() + " were given");
+        }
+        if (options.html().isPresent() && files.size() > 1) {
+            throw new ScenarioException("--html: reports one scenario; " + files.size() + " were given");
+        }
+        options.svg().ifPresent(file -> OutputFiles.checkWritable(file, "--svg"));
+        options.html().ifPresent(file -> OutputFiles.checkWritable(file, "--html"));
         Tally tally = new Tally();
         for (String file : files) {
             try {
@@ -159,6 +198,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunReport report = options.trace().isPresent() ? traced(scenario, options.trace().get())
                 : ScenarioRunner.run(scenario);
+        writePictureAndReport(options, scenario, report, notCheckedBecause);
         if (options.json()) {
             out.println(JsonReports.run(report, notCheckedBecause).toString());
         } else {

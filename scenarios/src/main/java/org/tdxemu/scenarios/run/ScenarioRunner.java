@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.Optional;
 import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.init.InitResult;
+import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
+import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.scenarios.fault.CountingSeamcall;
 import org.tdxemu.scenarios.fault.FaultInjector;
+import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.trace.TraceRecorder;
 import org.tdxemu.seamcall.Seamcall;
@@ -27,6 +30,12 @@ import org.tdxemu.seamcall.memory.PhysicalMemory;
 public final class ScenarioRunner {
 
     private ScenarioRunner() {
+    }
+
+    /** The TDMR plan the scenario's kernel builds for its host and module, without running the module. */
+    public static PlanResult plan(Scenario scenario) {
+        return TdxKernel.plan(Machine.hostConfig(scenario.platform()), scenario.module().kernelLimits(),
+                scenario.kernel(), scenario.platform().cmrs());
     }
 
     public static RunReport run(Scenario scenario) {

@@ -53,13 +53,20 @@ class MalformedInputCommandLineTest {
     @Test
     void runPlanAndFaultsRejectEveryMalformedScenarioInOneLine() {
         List<String> problems = new ArrayList<>();
-        for (String command : List.of("run", "plan", "faults")) {
+        Path picture = directory.resolve("never-written.svg");
+        Path report = directory.resolve("never-written.html");
+        for (List<String> command : List.of(List.of("run"), List.of("plan"), List.of("faults"),
+                List.of("plan", "--svg", picture.toString()), List.of("run", "--html", report.toString()))) {
             for (Written w : SCENARIOS) {
-                Result r = tdxemu(command, w.file().toString());
-                check(command, w, r, Optional.of(w.entry())).ifPresent(problems::add);
+                List<String> args = new ArrayList<>(command);
+                args.add(w.file().toString());
+                Result r = tdxemu(args.toArray(String[]::new));
+                check(String.join(" ", command), w, r, Optional.of(w.entry())).ifPresent(problems::add);
             }
         }
         assertEquals("", String.join("\n", problems));
+        assertTrue(!java.nio.file.Files.exists(picture), "a bad scenario draws no picture");
+        assertTrue(!java.nio.file.Files.exists(report), "a bad scenario writes no report");
         assertTrue(SCENARIOS.size() >= 2000, "corpus size " + SCENARIOS.size());
     }
 
@@ -168,6 +175,16 @@ class MalformedInputCommandLineTest {
         calls.add(new String[] {"run", "small-v7", "--trace", directory.resolve("missing/t.jsonl").toString()});
         calls.add(new String[] {"run", "small-v7", "--trace", directory.toString()});
         calls.add(new String[] {"run", "small-v7", "--trace", "/dev/null/t.jsonl"});
+        calls.add(new String[] {"plan", "small-v7", "--svg", directory.resolve("missing/p.svg").toString()});
+        calls.add(new String[] {"plan", "small-v7", "--svg", directory.toString()});
+        calls.add(new String[] {"plan", "small-v7", "--svg", "/dev/null/p.svg"});
+        calls.add(new String[] {"plan", "small-v7", "--svg"});
+        calls.add(new String[] {"run", "small-v7", "--svg", directory.resolve("missing/r.svg").toString()});
+        calls.add(new String[] {"run", "small-v7", "--html", directory.resolve("missing/r.html").toString()});
+        calls.add(new String[] {"run", "small-v7", "--html", directory.toString()});
+        calls.add(new String[] {"run", "small-v7", "small-v7", "--html", directory.resolve("r.html").toString()});
+        calls.add(new String[] {"faults", "small-v7", "--html", directory.resolve("missing/f.html").toString()});
+        calls.add(new String[] {"faults", "small-v7", "--html", "/dev/null/f.html"});
         calls.add(new String[] {"run", "--bogus", "small-v7"});
         calls.add(new String[] {"plan"});
         calls.add(new String[] {"plan", "a", "b"});

@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.output.RunHtml;
+import org.tdxemu.scenarios.output.TextReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
+import org.tdxemu.scenarios.picture.Rendered;
 import org.tdxemu.scenarios.spec.Scenario;
 
-/** Every bundled scenario runs and meets its own expectations. */
+/** Every bundled scenario runs, meets its own expectations, and is drawn and reported. */
 class LibraryTest {
 
     @Test
@@ -27,7 +35,7 @@ class LibraryTest {
     }
 
     @Test
-    void everyBundledScenarioMeetsItsExpectations() {
+    void everyBundledScenarioMeetsItsExpectationsAndItsPictureAndReportAreDrawn() {
         for (String name : Library.names()) {
             Scenario scenario = Library.load(name);
             assertEquals(name, scenario.name(), "a bundled scenario is named as its file");
@@ -39,6 +47,14 @@ class LibraryTest {
                 assertEquals(0, report.kernelBytesKept(), name + " gives back every page it took");
                 assertEquals(Map.of(), report.vmxReferencesKept(), name + " gives back every VMX reference");
             }
+            MemoryPicture picture = MemoryPicture.ofRun(scenario, report);
+            Document page = Jsoup.parse(RunHtml.page(scenario, report, Optional.empty()));
+            assertEquals(picture.title(), page.selectFirst("svg > title").text(), name);
+            assertEquals(TextReports.summary(report, Optional.empty()), page.selectFirst("#outcome").text(), name);
+            assertEquals(picture.tdmrs().size(), page.select("table#tdmrs > tbody > tr").size(), name);
+            assertEquals(report.failingCall().isPresent(), page.selectFirst("table#failing-call") != null, name);
+            assertEquals((int) MemoryPictureSvg.layout(picture).width(),
+                    Rendered.of(MemoryPictureSvg.file(picture)).width(), name + ": Batik draws the picture");
         }
     }
 }
