@@ -128,6 +128,13 @@ final class ConfigCases {
             List<ConfigDefect> defects = new ArrayList<>();
             ConfigInput tried = valid;
             int count = (int) between(in, 0, MAX_DEFECTS);
+            if (dynamicPamt && !shape.canEnableDynamicPamt() && between(in, 0, 1) == 1) {
+                // The one check only such a machine has: R8 bit 16 on otherwise valid input, alone, so that
+                // every run of the default size reaches it (one case in twelve).
+                tried = ConfigDefect.DYNAMIC_PAMT_BIT_FLIPPED.apply(layout, tried, in);
+                defects.add(ConfigDefect.DYNAMIC_PAMT_BIT_FLIPPED);
+                count = 0;
+            }
             for (int d = 0; d < count; d++) {
                 ConfigDefect defect = ConfigDefect.any(in);
                 tried = defect.apply(layout, tried, in);
