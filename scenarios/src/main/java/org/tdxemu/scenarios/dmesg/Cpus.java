@@ -11,6 +11,7 @@ import org.tdxemu.scenarios.dmesg.Fact.NodesBroughtUp;
 import org.tdxemu.scenarios.dmesg.Fact.SmpBootNode;
 import org.tdxemu.scenarios.dmesg.Fact.SratNode;
 import org.tdxemu.scenarios.dmesg.LineReader.Read;
+import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.spec.ScenarioException;
 
 /**
@@ -20,17 +21,12 @@ import org.tdxemu.scenarios.spec.ScenarioException;
  */
 record Cpus(int packages, int cpusPerPackage) {
 
-    /** As the scenario reader allows. */
-    private static final int MAX_PACKAGES = 16;
-    private static final int MAX_CPUS = 4096;
-
     static Cpus of(String logName, BootLog log, List<Source> sources) {
         List<Read> countLines = new ArrayList<>(log.all(CpusActivated.class));
         countLines.addAll(log.all(NodesBroughtUp.class));
-        Optional<Integer> cpus = countLines.stream().map(r -> r.fact() instanceof CpusActivated a ? a.cpus()
-                : ((NodesBroughtUp) r.fact()).cpus()).findFirst();
+        Optional<Integer> cpus = countLines.stream().map(Cpus::count).findFirst();
         for (Read line : countLines) {
-            int these = line.fact() instanceof CpusActivated a ? a.cpus() : ((NodesBroughtUp) line.fact()).cpus();
+            int these = count(line);
             if (these != cpus.orElseThrow()) {
                 throw new ScenarioException(logName + ": line " + countLines.get(0).line().number() + " says "
                         + cpus.get() + " CPUs but line " + line.line().number() + " says " + these);
@@ -47,9 +43,9 @@ record Cpus(int packages, int cpusPerPackage) {
             packages = nodes(packageLines);
             packagesWhy = packageLines.isEmpty() ? "" : "one package per NUMA node";
         }
-        if (packages < 1 || packages > MAX_PACKAGES) {
+        if (packages < 1 || packages > ScenarioReader.MAX_PACKAGES) {
             throw new ScenarioException(logName + ":" + packageLines.get(0).line().number() + ": " + packages
-                    + " packages; tdxemu emulates 1 to " + MAX_PACKAGES);
+                    + " packages; tdxemu emulates 1 to " + ScenarioReader.MAX_PACKAGES);
         }
         if (cpus.isEmpty()) {
             List<String> fields = new ArrayList<>(List.of("platform.cpusPerPackage"));
@@ -66,9 +62,9 @@ record Cpus(int packages, int cpusPerPackage) {
             return new Cpus(packages, Importer.DEFAULT_CPUS_PER_PACKAGE);
         }
         int total = cpus.get();
-        if (total < 1 || total > MAX_CPUS) {
+        if (total < 1 || total > ScenarioReader.MAX_CPUS) {
             throw new ScenarioException(logName + ":" + countLines.get(0).line().number() + ": " + total
-                    + " CPUs; tdxemu emulates 1 to " + MAX_CPUS);
+                    + " CPUs; tdxemu emulates 1 to " + ScenarioReader.MAX_CPUS);
         }
         int perPackage = (total + packages - 1) / packages;
         List<Read> used = new ArrayList<>(countLines);
@@ -83,6 +79,11 @@ record Cpus(int packages, int cpusPerPackage) {
         sources.add(new Source(List.of("platform.packages", "platform.cpusPerPackage"), Importer.lines(used), why,
                 perPackage * packages != total));
         return new Cpus(packages, perPackage);
+    }
+
+    /** The CPUs a count line states. */
+    private static int count(Read line) {
+        return line.fact() instanceof CpusActivated activated ? activated.cpus() : ((NodesBroughtUp) line.fact()).cpus();
     }
 
     /** The lines that show how many NUMA nodes there are, by the most direct evidence the log has. */

@@ -52,9 +52,9 @@ public record ImportedMachine(String logName, String name, Cpus cpus, KeyIds key
         ArrayNode memoryList = platform.putArray("memory");
         memory.forEach(m -> memoryList.addObject().put("start", hex(m.start())).put("end", hex(m.end()))
                 .put("node", m.node()));
-        scenario.putObject("module").put("version", module.label()).put("maxTdmrs", Importer.MAX_TDMRS)
-                .put("maxReservedPerTdmr", Importer.MAX_RESERVED_PER_TDMR)
-                .put("pamtEntrySize", Importer.PAMT_ENTRY_SIZE);
+        scenario.putObject("module").put("version", module.label()).put("maxTdmrs", Importer.LIMITS.maxTdmrs())
+                .put("maxReservedPerTdmr", Importer.LIMITS.maxReservedPerTdmr())
+                .put("pamtEntrySize", Importer.LIMITS.pamtEntrySize());
         if (kernel.profile() == Profile.DPAMT && module.mayHaveDynamicPamt()) {
             ((ObjectNode) scenario.get("module")).put("dynamicPamt", true);
         }

@@ -20,6 +20,7 @@ import org.tdxemu.scenarios.dmesg.LineReader.Read;
 import org.tdxemu.scenarios.dmesg.LineReader.Unreadable;
 import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.spec.KeyIds;
+import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.PhysicalAddress;
@@ -32,10 +33,8 @@ import org.tdxemu.seamcall.memory.Range;
  */
 public final class Importer {
 
-    /** What a log never shows: the limits every module on record reports (kernel-init.md §2.8). */
-    static final int MAX_TDMRS = 64;
-    static final int MAX_RESERVED_PER_TDMR = 16;
-    static final int PAMT_ENTRY_SIZE = 16;
+    /** What a log never shows: the limits every module on record reports (kernel-init.md §2.8), the scenario default. */
+    static final ModuleSpec LIMITS = ModuleSpec.DEFAULT;
     /** Scenario files' default CPUs per package, for a log that shows none. */
     static final int DEFAULT_CPUS_PER_PACKAGE = 4;
     private static final long PAGE = PageSize.SIZE_4K.bytes();
@@ -71,8 +70,9 @@ public final class Importer {
         List<MemoryRegion> memory = MemoryMap.of(logName, log, cmrs, memoryTop(keyIds), sources);
         ModuleVersion version = module();
         sources.add(Source.assumed(List.of("module.maxTdmrs", "module.maxReservedPerTdmr", "module.pamtEntrySize"),
-                "a kernel log never shows the module's limits; " + MAX_TDMRS + " TDMRs, " + MAX_RESERVED_PER_TDMR
-                        + " reserved areas per TDMR and " + PAMT_ENTRY_SIZE + "-byte PAMT entries are what every "
+                "a kernel log never shows the module's limits; " + LIMITS.maxTdmrs() + " TDMRs, "
+                        + LIMITS.maxReservedPerTdmr() + " reserved areas per TDMR and " + LIMITS.pamtEntrySize()
+                        + "-byte PAMT entries are what every "
                         + "module on record reports"));
         KernelChoice kernel = KernelChoice.of(logName, log, sources);
         Optional<MachineOutcome> outcome = outcome(kernel.profile());

@@ -2,6 +2,7 @@ package org.tdxemu.scenarios.dmesg;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * One line of a kernel log as the kernel printed it: its line number in the file the user gave
@@ -37,6 +38,6 @@ public record LogLine(int number, String message) {
     /** Each line of {@code text}, numbered from 1. */
     public static List<LogLine> split(String text) {
         List<String> raw = text.lines().toList();
-        return java.util.stream.IntStream.range(0, raw.size()).mapToObj(i -> of(i + 1, raw.get(i))).toList();
+        return IntStream.range(0, raw.size()).mapToObj(i -> of(i + 1, raw.get(i))).toList();
     }
 }

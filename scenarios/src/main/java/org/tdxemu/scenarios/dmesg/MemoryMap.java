@@ -7,6 +7,7 @@ import org.tdxemu.scenarios.dmesg.Fact.E820;
 import org.tdxemu.scenarios.dmesg.Fact.NodeMemory;
 import org.tdxemu.scenarios.dmesg.Fact.SratNode;
 import org.tdxemu.scenarios.dmesg.LineReader.Read;
+import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -19,8 +20,6 @@ import org.tdxemu.seamcall.memory.Range;
 final class MemoryMap {
 
     static final String FIELD = "platform.memory";
-    /** The nodes a scenario may name (as the scenario reader allows). */
-    private static final int MAX_NODES = 64;
 
     private MemoryMap() {
     }
@@ -64,9 +63,9 @@ final class MemoryMap {
         Read previous = null;
         for (Read line : lines) {
             NodeMemory node = (NodeMemory) line.fact();
-            if (node.node() >= MAX_NODES) {
+            if (node.node() >= ScenarioReader.MAX_NODES) {
                 throw new ScenarioException(logName + ":" + line.line().number() + ": node " + node.node()
-                        + "; scenarios have nodes 0 to " + (MAX_NODES - 1));
+                        + "; scenarios have nodes 0 to " + (ScenarioReader.MAX_NODES - 1));
             }
             if (previous != null && Long.compareUnsigned(node.range().start(), regions.get(regions.size() - 1).end()) < 0) {
                 throw new ScenarioException(logName + ": line " + line.line().number() + "'s memory " + node.range()
@@ -99,9 +98,9 @@ final class MemoryMap {
         List<SratNode> nodes = new ArrayList<>();
         for (Read line : srat) {
             SratNode node = (SratNode) line.fact();
-            if (node.node() >= MAX_NODES) {
+            if (node.node() >= ScenarioReader.MAX_NODES) {
                 throw new ScenarioException(logName + ":" + line.line().number() + ": node " + node.node()
-                        + "; scenarios have nodes 0 to " + (MAX_NODES - 1));
+                        + "; scenarios have nodes 0 to " + (ScenarioReader.MAX_NODES - 1));
             }
             nodes.add(node);
         }

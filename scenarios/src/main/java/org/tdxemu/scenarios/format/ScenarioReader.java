@@ -58,9 +58,9 @@ public final class ScenarioReader {
 
     static final long PAGE = PageSize.SIZE_4K.bytes();
     /** Module package IDs run 0–7; a few more are allowed so that LP.INIT's refusal can be shown. */
-    static final int MAX_PACKAGES = 16;
-    static final int MAX_CPUS = 4096;
-    static final int MAX_NODES = 64;
+    public static final int MAX_PACKAGES = 16;
+    public static final int MAX_CPUS = 4096;
+    public static final int MAX_NODES = 64;
     /** The key through which an editor finds the JSON Schema of scenario files. */
     static final String SCHEMA_KEY = "$schema";
     /** The key under which {@code tdxemu import} records where each value came from. */
