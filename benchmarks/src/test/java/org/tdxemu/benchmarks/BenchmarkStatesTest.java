@@ -11,7 +11,7 @@ import org.tdxemu.benchmarks.memory.RandomAccessBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerScalingBenchmark;
 import org.tdxemu.kernel.init.InitResult;
-import org.tdxemu.kernel.planner.Construction;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.seamcall.status.StatusCode;
 
 /**
@@ -27,7 +27,7 @@ class BenchmarkStatesTest {
             benchmark.layout = layout;
             benchmark.setUp();
             for (int round = 0; round < 3; round++) {
-                Construction.Built built = assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs());
+                PlanResult.Planned built = assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs());
                 assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
                 long lastPamt = built.plan().tdmrs().get(built.plan().tdmrs().size() - 1).pamtBase();
                 assertEquals(lastPamt, benchmark.pamtAllocationsAlone(), "the replay lands where the planner's PAMTs did");
@@ -41,7 +41,7 @@ class BenchmarkStatesTest {
             PlannerScalingBenchmark benchmark = new PlannerScalingBenchmark();
             benchmark.regions = regions;
             benchmark.setUp();
-            assertEquals(regions, assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs()).plan().tdmrs().size());
+            assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs()).plan().tdmrs().size());
         }
     }
 

@@ -18,6 +18,7 @@ import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
@@ -109,7 +110,7 @@ final class CommonSteps {
     static PlannerSetup plannerSetup(PageAllocator allocator, TdxMemlist memlist, AddressRanges holeSource,
                                      ModuleLimits limits, Profile profile, KernelLog log) {
         if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
-            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.ENOMEM, log.lines()));
         }
         return new PlannerSetup.Ready(memlist, holeSource, limits, PlannerRules.of(profile), allocator, log);
     }

@@ -16,8 +16,8 @@ import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
@@ -211,12 +211,12 @@ public final class MainlineKernel implements TdxKernel {
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(read.sysinfo().cmrs()) : tdxMemlist.ranges();
-        Construction construction = TdmrPlanner.construct(tdxMemlist, holeSource, limits,
+        PlanResult planned = TdmrPlanner.construct(tdxMemlist, holeSource, limits,
                 PlannerRules.of(Profile.MAINLINE), host, log);
-        if (construction instanceof Construction.Failed failed) {
+        if (planned instanceof PlanResult.NotPlanned failed) {
             return freeTdmrList(Optional.of(failed.errno()));
         }
-        TdmrPlan built = ((Construction.Built) construction).plan();
+        TdmrPlan built = planned.tdmrPlan().orElseThrow();
         tdmrPlan = Optional.of(built);
         tdmrList.get().write(built);
 
@@ -343,12 +343,12 @@ public final class MainlineKernel implements TdxKernel {
     static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, HoleSource holes, List<Range> cmrs) {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         if (!limits.supportedByKernel()) {
-            return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.EINVAL, log.lines()));
         }
         PageAllocator allocator = new PageAllocator(config);
         MemlistBuilder.Result built = MemlistBuilder.build(config, convertibleCheck(holes), cmrs, allocator, log);
         if (built.failure().isPresent()) {
-            return new PlanResult.NotPlanned(built.failure().get(), log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(built.failure().get(), log.lines()));
         }
         TdxMemlist tdxMemlist = built.memlist().toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(cmrs) : tdxMemlist.ranges();

@@ -5,6 +5,7 @@ import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.seamcall.Seamcall;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -43,8 +44,7 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      *             CMRs, ignored otherwise
      */
     static PlanResult plan(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
-        PlannerSetup setup = plannerSetup(host, limits, options, cmrs);
-        return setup instanceof PlannerSetup.Ready ready ? ready.plan() : (PlanResult.NotPlanned) setup;
+        return plannerSetup(host, limits, options, cmrs).plan();
     }
 
     /**

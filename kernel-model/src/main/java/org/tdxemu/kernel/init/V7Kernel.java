@@ -14,8 +14,8 @@ import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.kernel.planner.TdmrPlanner;
@@ -188,12 +188,12 @@ public final class V7Kernel implements TdxKernel {
             return freeMemlistOnError(Optional.of(Errno.ENOMEM));
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
-        Construction construction = TdmrPlanner.construct(tdxMemlist, tdxMemlist.ranges(), limits,
+        PlanResult planned = TdmrPlanner.construct(tdxMemlist, tdxMemlist.ranges(), limits,
                 PlannerRules.of(Profile.V7), host, log);
-        if (construction instanceof Construction.Failed failed) {
+        if (planned instanceof PlanResult.NotPlanned failed) {
             return freeTdmrArray(tdmrArray.get(), Optional.of(failed.errno()));
         }
-        TdmrPlan built = ((Construction.Built) construction).plan();
+        TdmrPlan built = planned.tdmrPlan().orElseThrow();
         tdmrPlan = Optional.of(built);
         tdmrArray.get().write(built);
 
@@ -378,10 +378,10 @@ public final class V7Kernel implements TdxKernel {
         MemlistBuilder.Result listed = MemlistBuilder.build(config, MemlistBuilder.ConvertibleCheck.V7, cmrs, allocator,
                 log);
         if (listed.failure().isPresent()) {
-            return new PlanResult.NotPlanned(listed.failure().get(), log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(listed.failure().get(), log.lines()));
         }
         if (!limits.supportedByKernel()) {
-            return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.EINVAL, log.lines()));
         }
         TdxMemlist tdxMemlist = listed.memlist().toTdxMemlist();
         return CommonSteps.plannerSetup(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, log);

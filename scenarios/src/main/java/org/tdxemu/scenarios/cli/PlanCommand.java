@@ -2,9 +2,9 @@ package org.tdxemu.scenarios.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.output.TextReports;
 import org.tdxemu.scenarios.run.Machine;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
@@ -109,8 +109,7 @@ public final class TextReports {
         }
         if (result instanceof PlanResult.Planned planned) {
             lines.add(String.format("%s, %d KB of PAMT", count(tdmrs.size(), "TDMR"), planned.plan().pamtKb()));
-        } else {
-            PlanResult.NotPlanned notPlanned = (PlanResult.NotPlanned) result;
+        } else if (result instanceof PlanResult.NotPlanned notPlanned) {
             lines.add(scenario + ": the kernel cannot plan: " + notPlanned.errno().name() + " ("
                     + notPlanned.errno().kernelReturn() + ")" + notPlanned.reason().map(r -> ": " + r).orElse(""));
         }
