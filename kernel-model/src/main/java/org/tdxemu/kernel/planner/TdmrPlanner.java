@@ -181,7 +181,7 @@ public final class TdmrPlanner {
 
     /** tdmr_get_pamt_sz(): one entry per page of the size, the table rounded up to a page. */
     private long pamtBytes(long tdmrSize, PageSize pageSize) {
-        return Page.alignUp((tdmrSize >>> pageSize.shift()) * limits.pamtEntrySize(pageSize));
+        return limits.pamtBytes(tdmrSize, pageSize);
     }
 
     private long pamtChunkBytes(int tdmr) {
