@@ -18,10 +18,10 @@ import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
 import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
-import org.tdxemu.kernel.planner.TdmrPlanner;
 import org.tdxemu.kernel.planner.TdxMemblock;
 import org.tdxemu.kernel.planner.TdxMemlist;
 import org.tdxemu.seamcall.Seamcall;
@@ -48,6 +48,7 @@ public final class MainlineKernel implements TdxKernel {
     private enum ModuleStatus { UNINITIALIZED, INITIALIZED, ERROR }
 
     private final HoleSource holes;
+    private final PlannerKind planner;
     private final Host host;
     private final KernelLog log = new KernelLog(Profile.MAINLINE);
     private final MainlineSeamcalls seamcalls;
@@ -68,8 +69,14 @@ public final class MainlineKernel implements TdxKernel {
     /** The TDMRs the last attempt built; after a success, what the kernel's TDMR list holds. */
     private Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
+    /** A kernel with the kernel's own planner. */
     public MainlineKernel(HoleSource holes, Host host, Seamcall module) {
+        this(holes, PlannerKind.KERNEL, host, module);
+    }
+
+    public MainlineKernel(HoleSource holes, PlannerKind planner, Host host, Seamcall module) {
         this.holes = holes;
+        this.planner = planner;
         this.host = host;
         this.seamcalls = new MainlineSeamcalls(module, log);
     }
@@ -211,8 +218,8 @@ public final class MainlineKernel implements TdxKernel {
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(read.sysinfo().cmrs()) : tdxMemlist.ranges();
-        PlanResult planned = TdmrPlanner.construct(tdxMemlist, holeSource, limits,
-                PlannerRules.of(Profile.MAINLINE), host, log);
+        PlanResult planned = planner.construct(tdxMemlist, holeSource, limits, PlannerRules.of(Profile.MAINLINE), host,
+                log);
         if (planned instanceof PlanResult.NotPlanned failed) {
             return freeTdmrList(Optional.of(failed.errno()));
         }
@@ -340,7 +347,8 @@ public final class MainlineKernel implements TdxKernel {
         return host;
     }
 
-    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, HoleSource holes, List<Range> cmrs) {
+    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, HoleSource holes, PlannerKind planner,
+                                     List<Range> cmrs) {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         if (!limits.supportedByKernel()) {
             return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.EINVAL, log.lines()));
@@ -352,6 +360,6 @@ public final class MainlineKernel implements TdxKernel {
         }
         TdxMemlist tdxMemlist = built.memlist().toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(cmrs) : tdxMemlist.ranges();
-        return CommonSteps.plannerSetup(allocator, tdxMemlist, holeSource, limits, Profile.MAINLINE, log);
+        return CommonSteps.plannerSetup(allocator, tdxMemlist, holeSource, limits, Profile.MAINLINE, planner, log);
     }
 }

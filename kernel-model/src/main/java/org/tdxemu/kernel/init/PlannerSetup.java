@@ -5,8 +5,8 @@ import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
 import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.PlannerRules;
-import org.tdxemu.kernel.planner.TdmrPlanner;
 import org.tdxemu.kernel.planner.TdxMemlist;
 
 /**
@@ -24,12 +24,12 @@ public sealed interface PlannerSetup {
      * list's entries, the TDMR list), and the log so far.
      */
     record Ready(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits, PlannerRules rules,
-                 PageAllocator allocator, KernelLog log) implements PlannerSetup {
+                 PlannerKind planner, PageAllocator allocator, KernelLog log) implements PlannerSetup {
 
-        /** construct_tdmrs(); a built plan's PAMTs stay allocated in {@link #allocator()}. */
+        /** construct_tdmrs() by the chosen planner; a built plan's PAMTs stay allocated in {@link #allocator()}. */
         @Override
         public PlanResult plan() {
-            return TdmrPlanner.construct(memlist, holeSource, limits, rules, allocator, log);
+            return planner.construct(memlist, holeSource, limits, rules, allocator, log);
         }
     }
 

@@ -24,8 +24,8 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
     /** A kernel of {@code options}' profile on {@code host}, whose TDX module answers through {@code module}. */
     static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
         return switch (options.profile()) {
-            case MAINLINE -> new MainlineKernel(options.holes(), host, module);
-            case V7 -> new V7Kernel(host, module);
+            case MAINLINE -> new MainlineKernel(options.holes(), options.planner(), host, module);
+            case V7 -> new V7Kernel(options.planner(), host, module);
         };
     }
 
@@ -53,8 +53,8 @@ public sealed interface TdxKernel permits MainlineKernel, V7Kernel {
      */
     static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
-            case MAINLINE -> MainlineKernel.plannerSetup(host, limits, options.holes(), cmrs);
-            case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
+            case MAINLINE -> MainlineKernel.plannerSetup(host, limits, options.holes(), options.planner(), cmrs);
+            case V7 -> V7Kernel.plannerSetup(host, limits, options.planner(), cmrs);
         };
     }
 
