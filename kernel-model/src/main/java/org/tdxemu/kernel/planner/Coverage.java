@@ -20,9 +20,11 @@ final class Coverage {
     private final List<Range> runs;
     private final MergedRanges holes;
     private final List<Integer> nodes;
+    private final long[] nodeBoundaries;
 
     private Coverage(TdxMemlist memlist, List<Range> runs, MergedRanges holes) {
         this.memlist = memlist;
+        this.nodeBoundaries = nodeBoundaries(memlist);
         this.runs = runs;
         this.holes = holes;
         TreeSet<Integer> distinct = new TreeSet<>();
@@ -95,20 +97,33 @@ final class Coverage {
     }
 
     /**
-     * The GiB boundaries where memory of one node ends and memory of another begins: a TDMR that
-     * crosses one holds memory of two nodes, with its PAMT on one of them.
+     * The GiB boundaries where memory of one node ends and memory of another goes on past: the
+     * GiB boundary after a block, when the next block is another node's and reaches beyond it. The
+     * kernel's planner ends a TDMR there; a TDMR that crosses one holds memory of two nodes with its
+     * PAMT on one of them.
      */
     List<Long> nodeBoundaries() {
         List<Long> boundaries = new ArrayList<>();
-        for (int b = 1; b < memlist.count(); b++) {
-            if (memlist.node(b) != memlist.node(b - 1)) {
-                long end = Page.alignUp(memlist.end(b - 1), GIB);
-                if (end <= Page.alignDown(memlist.start(b), GIB)) {
-                    boundaries.add(end);
-                }
-            }
+        for (long boundary : nodeBoundaries) {
+            boundaries.add(boundary);
         }
         return boundaries;
+    }
+
+    /** The node boundaries strictly inside {@code [start, end)}. */
+    int crossings(long start, long end) {
+        return MergedRanges.below(nodeBoundaries, end) - MergedRanges.below(nodeBoundaries, start + 1);
+    }
+
+    private static long[] nodeBoundaries(TdxMemlist memlist) {
+        List<Long> boundaries = new ArrayList<>();
+        for (int b = 1; b < memlist.count(); b++) {
+            long end = Page.alignUp(memlist.end(b - 1), GIB);
+            if (memlist.node(b) != memlist.node(b - 1) && end < memlist.end(b)) {
+                boundaries.add(end);
+            }
+        }
+        return boundaries.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**

@@ -1,10 +1,13 @@
 package org.tdxemu.kernel.planner;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 import org.tdxemu.kernel.Errno;
@@ -46,6 +49,7 @@ public final class OptimalPlanner {
     private final KernelLog log;
     /** Where free memory for PAMTs begins and ends, in whole GiBs: cuts that let a TDMR hold PAMTs alone. */
     private List<Long> moreCuts = List.of();
+    private int placementsLeft = PLACEMENTS;
 
     private OptimalPlanner(Coverage coverage, ModuleLimits limits, PlannerRules rules, ContigRangeAllocator allocator,
                            KernelLog log) {
@@ -70,8 +74,8 @@ public final class OptimalPlanner {
         return new OptimalPlanner(Coverage.of(memlist, holeSource), limits, rules, allocator, log).construct();
     }
 
-    /** A plan before allocation: the TDMRs, and where their PAMT chunks go. */
-    private record Candidate(List<Range> tdmrs, PamtPlacement.Chunks chunks) {
+    /** A plan before allocation: the TDMRs, where their PAMT chunks go, and what it costs. */
+    private record Candidate(List<Range> tdmrs, PamtPlacement.Chunks chunks, PlanCost cost) {
     }
 
     /** A plan, or why the last try found none. */
@@ -85,13 +89,13 @@ public final class OptimalPlanner {
             return new Outcome(Optional.empty(), Optional.of(failure));
         }
 
-        /** This one's plan when it spends less PAMT than {@code other}'s, else {@code other}. */
+        /** {@code other} when its plan costs no more than this one's, else this. */
         Outcome orCheaper(Outcome other) {
             if (candidate.isEmpty()) {
                 return other.candidate.isPresent() ? other : this;
             }
-            return other.candidate.isPresent()
-                    && other.candidate.get().chunks().pamtBytes() <= candidate.get().chunks().pamtBytes() ? other : this;
+            return other.candidate.isPresent() && other.candidate.get().cost().compareTo(candidate.get().cost()) <= 0
+                    ? other : this;
         }
     }
 
@@ -106,15 +110,20 @@ public final class OptimalPlanner {
         }
         MergedRanges holes = coverage.holes();
         PamtPlacement placement = new PamtPlacement(coverage, limits, allocator::freeRanges);
-        moreCuts = placement.gibsInsideFreeRanges();
+        moreCuts = placement.gibsAtFreeRangeEdges();
         List<List<Range>> cheapest = TdmrCuts.alternatives(coverage, limits, holes, moreCuts, ANY_BASE, 1);
         if (cheapest.isEmpty()) {
             return tooFewAreas(holes);
         }
         Outcome best = tryInOrder(placement, cheapest);
-        if (!isAtMost(best, pamtBytes(cheapest.get(0)))) {
-            best = best.orCheaper(tryInOrder(placement, TdmrCuts.alternatives(coverage, limits, holes, moreCuts,
-                    ANY_BASE, ALTERNATIVES)));
+        if (!isAtMost(best, cost(cheapest.get(0)))) {
+            Set<List<Range>> alternatives = new LinkedHashSet<>();
+            for (Comparator<PlanCost> order : List.of(Comparator.<PlanCost>naturalOrder(), PlanCost.PAMT_FIRST)) {
+                alternatives.addAll(TdmrCuts.alternatives(coverage, limits, holes, moreCuts, ANY_BASE, ALTERNATIVES, order));
+            }
+            List<List<Range>> byCost = new ArrayList<>(alternatives);
+            byCost.sort(Comparator.comparing(this::cost));
+            best = best.orCheaper(tryInOrder(placement, byCost));
         }
         return best.candidate().isPresent() ? allocated(best.candidate().get()) : reported(best.failure().orElseThrow());
     }
@@ -128,48 +137,49 @@ public final class OptimalPlanner {
         List<Function<List<Range>, PamtPlacement.Result>> ways = List.of(
                 tdmrs -> placement.place(tdmrs, PamtPlacement.Policy.BOTTOM_OF_ZONES),
                 tdmrs -> placement.place(tdmrs, PamtPlacement.Policy.NEXT_TO_HOLES),
-                tdmrs -> placement.fit(tdmrs, Map.of()));
+                tdmrs -> placement.fit(tdmrs, Map.of()),
+                placement::fitLongestFirst);
         Outcome best = null;
         for (List<Range> tdmrs : cuts) {
-            long pamt = pamtBytes(tdmrs);
-            if (best != null && isAtMost(best, pamt)) {
+            PlanCost cost = cost(tdmrs);
+            if (best != null && isAtMost(best, cost)) {
                 return best;
             }
             for (Function<List<Range>, PamtPlacement.Result> way : ways) {
                 Outcome outcome = settle(tdmrs, ANY_BASE, way);
                 best = best == null ? outcome : best.orCheaper(outcome);
-                if (isAtMost(best, pamt)) {
+                if (isAtMost(best, cost)) {
                     return best;
                 }
             }
         }
-        for (List<Range> tdmrs : cuts.subList(0, Math.min(cuts.size(), SEARCHED_CUTS))) {
-            if (isAtMost(best, pamtBytes(tdmrs))) {
+        for (List<Range> tdmrs : cuts) {
+            if (isAtMost(best, cost(tdmrs)) || placementsLeft <= 0) {
                 return best;
             }
-            best = best.orCheaper(searchSpots(placement, tdmrs, pamtBytes(tdmrs)));
+            best = best.orCheaper(searchSpots(placement, tdmrs, cost(tdmrs)));
         }
         return best;
     }
 
-    /** Whether {@code outcome} is a plan of at most {@code pamt} bytes of PAMT. */
-    private static boolean isAtMost(Outcome outcome, long pamt) {
-        return outcome.candidate().isPresent() && outcome.candidate().get().chunks().pamtBytes() <= pamt;
+    /** Whether {@code outcome} is a plan that costs no more than {@code cost}. */
+    private static boolean isAtMost(Outcome outcome, PlanCost cost) {
+        return outcome.candidate().isPresent() && outcome.candidate().get().cost().compareTo(cost) <= 0;
     }
 
     /** How many of the cheapest cuts are tried for their PAMTs when the cheapest cannot hold them. */
     private static final int ALTERNATIVES = 32;
-    /** How many of those have their spots searched. */
-    private static final int SEARCHED_CUTS = 8;
+    /**
+     * How many placements one plan may try in all, each placed, checked and perhaps cut again: a
+     * bound on the search where nothing cheap fits, which small hosts never reach and large ones
+     * reach only when no plan fits.
+     */
+    private static final int PLACEMENTS = 4096;
 
     private static final LongPredicate ANY_BASE = base -> true;
 
-    private long pamtBytes(List<Range> tdmrs) {
-        long bytes = 0;
-        for (Range tdmr : tdmrs) {
-            bytes += limits.pamtChunkBytes(tdmr.size());
-        }
-        return bytes;
+    private PlanCost cost(List<Range> tdmrs) {
+        return PlanCost.of(tdmrs, coverage, limits);
     }
 
     /**
@@ -177,6 +187,7 @@ public final class OptimalPlanner {
      * that the TDMRs hold the PAMTs where they went, and places again for the new cuts, a few rounds.
      */
     private Outcome settle(List<Range> first, LongPredicate allowedBase, Function<List<Range>, PamtPlacement.Result> place) {
+        placementsLeft--;
         List<Range> tdmrs = first;
         for (int round = 0; ; round++) {
             PamtPlacement.Result placed = place.apply(tdmrs);
@@ -193,7 +204,7 @@ public final class OptimalPlanner {
             Range tdmr = tdmrs.get(crowded);
             int needed = reserved.countWithin(tdmr.start(), tdmr.end());
             if (needed <= limits.maxReservedPerTdmr()) {
-                return Outcome.of(new Candidate(tdmrs, placed.chunks()));
+                return Outcome.of(new Candidate(tdmrs, placed.chunks(), PlanCost.of(tdmrs, coverage, limits)));
             }
             Optional<List<Range>> around = TdmrCuts.cheapest(coverage, limits, reserved, moreCuts, allowedBase);
             if (around.isEmpty() || round == ROUNDS - 1) {
@@ -224,7 +235,7 @@ public final class OptimalPlanner {
      * other, the others keeping the best found so far. Each is cut for with its PAMTs where they
      * go, then settled.
      */
-    private Outcome searchSpots(PamtPlacement placement, List<Range> relaxed, long leastPamt) {
+    private Outcome searchSpots(PamtPlacement placement, List<Range> relaxed, PlanCost least) {
         List<Long> boundaries = relaxed.stream().map(Range::start).toList();
         List<Integer> nodes = coverage.nodes();
         List<List<NodeChoice>> options = new ArrayList<>();
@@ -242,7 +253,7 @@ public final class OptimalPlanner {
         Outcome best = tryChoices(placement, relaxed, nodes, current);
         if (combinations <= MAX_COMBINATIONS) {
             int[] index = new int[nodes.size()];
-            for (long c = 0; c < combinations && !isAtMost(best, leastPamt); c++) {
+            for (long c = 0; c < combinations && !isAtMost(best, least) && placementsLeft > 0; c++) {
                 for (int n = 0; n < nodes.size(); n++) {
                     current[n] = options.get(n).get(index[n]);
                 }
@@ -253,7 +264,7 @@ public final class OptimalPlanner {
             }
             return best;
         }
-        for (int n = 0; n < nodes.size() && !isAtMost(best, leastPamt); n++) {
+        for (int n = 0; n < nodes.size() && !isAtMost(best, least) && placementsLeft > 0; n++) {
             NodeChoice kept = current[n];
             for (NodeChoice choice : options.get(n)) {
                 current[n] = choice;
@@ -334,9 +345,9 @@ public final class OptimalPlanner {
         return reported(new Failure(rules.exhausted(), withoutPamt(fewest.get(), holes),
                 Optional.of(Shortfall.tdmrs(maxTdmrs, needed, maxTdmrs)), String.format(
                         "needs at least %d TDMRs, the module takes %d: the memory lies in %d runs 1 GiB or more apart,"
-                                + " and a TDMR that spans a gap must reserve it, so with at most %d reserved areas in"
-                                + " each for gaps and holes no fewer TDMRs cover it",
-                        needed, maxTdmrs, coverage.runs().size(), maxAreas)));
+                                + " a TDMR that spans the gap between two must reserve it, and with %d reserved %s per"
+                                + " TDMR for those gaps and the holes no fewer TDMRs cover it",
+                        needed, maxTdmrs, coverage.runs().size(), maxAreas, maxAreas == 1 ? "area" : "areas")));
     }
 
     /** The first GiB of memory that holds more holes than a TDMR takes. */

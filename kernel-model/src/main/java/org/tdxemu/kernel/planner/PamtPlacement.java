@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongUnaryOperator;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.seamcall.memory.Range;
@@ -14,7 +15,8 @@ import org.tdxemu.seamcall.memory.Range;
 /**
  * Where each TDMR's PAMT chunk goes, before anything is allocated: in the free memory of the
  * TDMR's node (its {@code tdmr_get_nid()} node), searched as alloc_contig_pages() searches it;
- * on another node only when that node has no free range long enough. The chunks that go to one
+ * on another node only when that node has no free range long enough, or none left after its other
+ * chunks. The chunks that go to one
  * node are stacked back to back, in TDMR order, so that they are usually one range of memory: one
  * reserved area, or none where it touches a hole.
  */
@@ -91,9 +93,10 @@ final class PamtPlacement {
         }
         Map<Long, long[]> stacks = new HashMap<>();
         for (Map.Entry<Integer, List<Integer>> group : groups.byNode().entrySet()) {
-            List<Range> ranges = free(group.getKey());
-            LongUnaryOperator room = size -> pick(ranges, stacks, size, policy);
-            OptionalInt none = put(group.getValue(), sizes, bases, room, room);
+            int node = group.getKey();
+            LongUnaryOperator together = size -> pick(free(node), stacks, size, policy);
+            LongUnaryOperator alone = size -> elsewhereIfFull(node, n -> pick(free(n), stacks, size, policy));
+            OptionalInt none = put(group.getValue(), sizes, bases, together, alone);
             if (none.isPresent()) {
                 return new Result(new Chunks(bases, sizes), none);
             }
@@ -160,11 +163,26 @@ final class PamtPlacement {
     /**
      * The chunks of {@code tdmrs}, placed to keep every TDMR within the module's reserved areas.
      * The chunks of a node with a spot in {@code spots} are stacked there first, as far as it holds
-     * them. Each other node's chunks go together where that adds the fewest areas and no TDMR goes
-     * over; if no such place holds them all, one by one the same way; a chunk with no such place
-     * goes to the bottom of the first free range that holds it, over the limit.
+     * them. Each other node's chunks, the node with the fewest places for them first, go together
+     * where that adds the fewest areas and no TDMR goes over; if no such place holds them all, one
+     * by one the same way, in TDMR order; a chunk with no such place goes to the bottom of the
+     * first free range that holds it, over the limit.
      */
     Result fit(List<Range> tdmrs, Map<Integer, Spot> spots) {
+        return fit(tdmrs, spots, false);
+    }
+
+    /**
+     * {@link #fit(List, Map)}, with each node's chunks that go one by one taken the longest first,
+     * so that long free ranges stay for long chunks; no chunk then leaves its node (a chunk goes to
+     * another node only when its node had no room at its turn in TDMR order), so a chunk that finds
+     * no room on its node has none at all.
+     */
+    Result fitLongestFirst(List<Range> tdmrs) {
+        return fit(tdmrs, Map.of(), true);
+    }
+
+    private Result fit(List<Range> tdmrs, Map<Integer, Spot> spots, boolean longestFirst) {
         Groups groups = groups(tdmrs);
         long[] bases = groups.chunks().bases();
         long[] sizes = groups.chunks().sizes();
@@ -172,9 +190,10 @@ final class PamtPlacement {
             return new Result(groups.chunks(), groups.homeless());
         }
         Fitting fitting = new Fitting(tdmrs);
-        List<Map.Entry<Integer, List<Integer>>> spotsFirst = new ArrayList<>(groups.byNode().entrySet());
-        spotsFirst.sort((a, b) -> Boolean.compare(!spots.containsKey(a.getKey()), !spots.containsKey(b.getKey())));
-        for (Map.Entry<Integer, List<Integer>> group : spotsFirst) {
+        List<Map.Entry<Integer, List<Integer>>> pending = new ArrayList<>(groups.byNode().entrySet());
+        while (!pending.isEmpty()) {
+            Map.Entry<Integer, List<Integer>> group = mostConstrained(pending, spots, fitting, sizes);
+            pending.remove(group);
             List<Range> ranges = fitting.free(group.getKey());
             List<Integer> chunks = new ArrayList<>(group.getValue());
             Spot spot = spots.get(group.getKey());
@@ -186,15 +205,42 @@ final class PamtPlacement {
                     next = spot.downward() ? bases[t] : next + sizes[t];
                 }
             }
+            if (longestFirst) {
+                chunks.sort((a, b) -> Long.compare(sizes[b], sizes[a]));
+            }
             OptionalInt none = put(chunks, sizes, bases, size -> fitting.take(ranges, size), size -> {
-                long base = fitting.take(ranges, size);
-                return base >= 0 ? base : fitting.takeFromBottom(ranges, size);
+                IntToLongFunction room = n -> {
+                    long base = fitting.take(fitting.free(n), size);
+                    return base >= 0 ? base : fitting.takeFromBottom(fitting.free(n), size);
+                };
+                return longestFirst ? room.applyAsLong(group.getKey()) : elsewhereIfFull(group.getKey(), room);
             });
             if (none.isPresent()) {
                 return new Result(new Chunks(bases, sizes), none);
             }
         }
         return new Result(new Chunks(bases, sizes), OptionalInt.empty());
+    }
+
+    /**
+     * The group to place next: one with a spot, else the one with the fewest places that hold it
+     * whole without a TDMR going over, so that a group with a choice leaves room to those without.
+     */
+    private Map.Entry<Integer, List<Integer>> mostConstrained(List<Map.Entry<Integer, List<Integer>>> pending,
+                                                              Map<Integer, Spot> spots, Fitting fitting, long[] sizes) {
+        Map.Entry<Integer, List<Integer>> next = null;
+        int fewest = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, List<Integer>> group : pending) {
+            if (spots.containsKey(group.getKey())) {
+                return group;
+            }
+            int places = fitting.places(fitting.free(group.getKey()), total(group.getValue(), sizes));
+            if (places < fewest) {
+                fewest = places;
+                next = group;
+            }
+        }
+        return next;
     }
 
     /** The state of {@link #fit}: what is reserved so far, each TDMR's areas, each node's free memory left. */
@@ -220,28 +266,20 @@ final class PamtPlacement {
         }
 
         /**
-         * Takes {@code size} bytes where they add the fewest areas without a TDMR going over, the
-         * first such place in the order of search on a tie: the bottom or top of a free range, or
-         * a TDMR's base inside one. Returns where, or -1.
+         * Takes {@code size} bytes where they add the fewest areas without a TDMR going over, in
+         * the shortest free range that holds them on a tie (so that longer ranges stay for longer
+         * chunks), the first in the order of search after that: the bottom or top of a free range,
+         * or a TDMR's base inside one. Returns where, or -1.
          */
         long take(List<Range> ranges, long size) {
             int bestIndex = -1;
             long bestStart = -1;
             int bestAdded = Integer.MAX_VALUE;
             for (int i = 0; i < ranges.size(); i++) {
-                Range free = ranges.get(i);
-                if (free.size() < size) {
-                    continue;
-                }
-                List<Long> starts = new ArrayList<>(List.of(free.start(), free.end() - size));
-                for (Range tdmr : tdmrs) {
-                    if (tdmr.start() > free.start() && tdmr.start() + size <= free.end()) {
-                        starts.add(tdmr.start());
-                    }
-                }
-                for (long start : starts) {
+                for (long start : starts(ranges.get(i), size)) {
                     int added = added(start, start + size);
-                    if (added < bestAdded) {
+                    if (added < bestAdded || added == bestAdded && added != Integer.MAX_VALUE
+                            && ranges.get(i).size() < ranges.get(bestIndex).size()) {
                         bestAdded = added;
                         bestIndex = i;
                         bestStart = start;
@@ -252,6 +290,31 @@ final class PamtPlacement {
                 carve(ranges, bestIndex, bestStart, size);
             }
             return bestStart;
+        }
+
+        /** How many places in {@code ranges} hold {@code size} bytes without a TDMR going over. */
+        int places(List<Range> ranges, long size) {
+            int places = 0;
+            for (Range free : ranges) {
+                for (long start : starts(free, size)) {
+                    places += added(start, start + size) == Integer.MAX_VALUE ? 0 : 1;
+                }
+            }
+            return places;
+        }
+
+        /** Where {@code size} bytes can start in {@code free}: its bottom, its top, a TDMR's base inside it. */
+        private List<Long> starts(Range free, long size) {
+            if (free.size() < size) {
+                return List.of();
+            }
+            List<Long> starts = new ArrayList<>(List.of(free.start(), free.end() - size));
+            for (Range tdmr : tdmrs) {
+                if (tdmr.start() > free.start() && tdmr.start() + size <= free.end()) {
+                    starts.add(tdmr.start());
+                }
+            }
+            return starts;
         }
 
         /**
@@ -375,13 +438,13 @@ final class PamtPlacement {
         return spots;
     }
 
-    /** The first and the last GiB boundary inside each node's free ranges. */
-    List<Long> gibsInsideFreeRanges() {
+    /** The first and the last GiB boundary in each node's free ranges, their ends included. */
+    List<Long> gibsAtFreeRangeEdges() {
         List<Long> gibs = new ArrayList<>();
         for (int node : coverage.nodes()) {
             for (Range range : free(node)) {
-                long first = Page.alignUp(range.start() + 1, Coverage.GIB);
-                long last = Page.alignDown(range.end() - 1, Coverage.GIB);
+                long first = Page.alignUp(range.start(), Coverage.GIB);
+                long last = Page.alignDown(range.end(), Coverage.GIB);
                 if (first <= last) {
                     gibs.add(first);
                     gibs.add(last);
@@ -393,6 +456,21 @@ final class PamtPlacement {
 
     private List<Range> free(int node) {
         return freeByNode.computeIfAbsent(node, freeRanges::apply);
+    }
+
+    /**
+     * Where {@code take} finds room on {@code node}; when the node's other chunks have left none,
+     * where it finds room on the other nodes, in ascending order, as alloc_contig_pages() falls
+     * back to any node. -1 when no node has room.
+     */
+    private long elsewhereIfFull(int node, IntToLongFunction take) {
+        long base = take.applyAsLong(node);
+        for (int n = 0; base < 0 && n < coverage.nodes().size(); n++) {
+            if (coverage.nodes().get(n) != node) {
+                base = take.applyAsLong(coverage.nodes().get(n));
+            }
+        }
+        return base;
     }
 
     /** What the chunks of {@code tdmrs} that go to {@code node} take together. */

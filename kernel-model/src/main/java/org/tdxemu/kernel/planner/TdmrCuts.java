@@ -3,6 +3,7 @@ package org.tdxemu.kernel.planner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -16,7 +17,7 @@ import org.tdxemu.seamcall.memory.Range;
  *
  * <p>A TDMR costs the PAMT its size needs ({@link ModuleLimits#pamtChunkBytes}); it may cut a run
  * at a GiB boundary, or span the gap between runs, whose GiBs it then pays for and holds as a
- * reserved area. Ties go to fewer TDMRs that hold memory of two nodes, then to fewer TDMRs.
+ * reserved area. Cuts are weighed by {@link PlanCost}: node boundaries crossed, PAMT, TDMRs.
  *
  * <p>The cuts it tries are the GiB boundaries where the number of reserved areas on either side
  * can change (beside each reserved range), where the kernel's planner puts its TDMRs' ends, where
@@ -32,16 +33,18 @@ import org.tdxemu.seamcall.memory.Range;
 final class TdmrCuts {
 
     private final Coverage coverage;
+    private final Comparator<PlanCost> order;
     private final ModuleLimits limits;
     private final MergedRanges reserved;
     private final long[] positions;
     /** The run each position lies in; a position at a run's end belongs to that run. */
     private final int[] runOf;
-    private final long[] nodeBoundaries;
     /** For each run, the index of the position at its end. */
     private final int[] runEndIndex;
 
-    private TdmrCuts(Coverage coverage, ModuleLimits limits, MergedRanges reserved, List<Long> moreCuts) {
+    private TdmrCuts(Coverage coverage, ModuleLimits limits, MergedRanges reserved, List<Long> moreCuts,
+                     Comparator<PlanCost> order) {
+        this.order = order;
         this.coverage = coverage;
         this.limits = limits;
         this.reserved = reserved;
@@ -62,9 +65,7 @@ final class TdmrCuts {
         }
         candidates.addAll(coverage.kernelBoundaries());
         candidates.addAll(moreCuts);
-        List<Long> nodeBoundaries = coverage.nodeBoundaries();
-        candidates.addAll(nodeBoundaries);
-        this.nodeBoundaries = nodeBoundaries.stream().mapToLong(Long::longValue).toArray();
+        candidates.addAll(coverage.nodeBoundaries());
 
         long[] inRuns = new long[candidates.size()];
         int[] runIndices = new int[candidates.size()];
@@ -109,10 +110,21 @@ final class TdmrCuts {
      */
     static List<List<Range>> alternatives(Coverage coverage, ModuleLimits limits, MergedRanges reserved,
                                           List<Long> moreCuts, LongPredicate allowedBase, int most) {
+        return alternatives(coverage, limits, reserved, moreCuts, allowedBase, most, Comparator.naturalOrder());
+    }
+
+    /**
+     * The {@code most} cheapest cuts as {@code order} weighs them: the planner also looks at the
+     * cheapest in PAMT alone, since its own order puts every cut that crosses no node boundary
+     * before any that does, and those may all leave no room for the PAMTs.
+     */
+    static List<List<Range>> alternatives(Coverage coverage, ModuleLimits limits, MergedRanges reserved,
+                                          List<Long> moreCuts, LongPredicate allowedBase, int most,
+                                          Comparator<PlanCost> order) {
         if (coverage.runs().isEmpty()) {
             return List.of();
         }
-        TdmrCuts cuts = new TdmrCuts(coverage, limits, reserved, moreCuts);
+        TdmrCuts cuts = new TdmrCuts(coverage, limits, reserved, moreCuts, order);
         List<List<Range>> unbounded = cuts.solve(Integer.MAX_VALUE, allowedBase, most);
         if (unbounded.stream().allMatch(c -> c.size() <= limits.maxTdmrs())) {
             return unbounded;
@@ -126,7 +138,7 @@ final class TdmrCuts {
      * the fewest, because a TDMR inside one that fits fits too.
      */
     static Optional<List<Range>> fewest(Coverage coverage, ModuleLimits limits, MergedRanges reserved) {
-        TdmrCuts cuts = new TdmrCuts(coverage, limits, reserved, List.of());
+        TdmrCuts cuts = new TdmrCuts(coverage, limits, reserved, List.of(), Comparator.naturalOrder());
         List<Range> tdmrs = new ArrayList<>();
         int maxAreas = limits.maxReservedPerTdmr();
         int i = 0;
@@ -183,11 +195,11 @@ final class TdmrCuts {
                     continue;
                 }
                 long pamt = limits.pamtChunkBytes(end - start);
-                int crossings = crossings(start, end);
+                int crossings = coverage.crossings(start, end);
                 for (int k = bounded ? 1 : 0; k < layers; k++) {
                     Way[] before = before(best, i, bounded ? k - 1 : 0);
                     for (int r = 0; before != null && r < before.length; r++) {
-                        best[k][j] = kept(best[k][j], new Way(before[r].cost().plus(pamt, crossings), i, r), most);
+                        best[k][j] = kept(best[k][j], new Way(before[r].cost().plus(crossings, pamt), i, r), most);
                     }
                 }
             }
@@ -224,16 +236,16 @@ final class TdmrCuts {
     }
 
     /** One way into a state: its cost, where its last TDMR starts, and which way into that start it continues. */
-    private record Way(Cost cost, int start, int continues) {
+    private record Way(PlanCost cost, int start, int continues) {
     }
 
     /** {@code ways} with {@code way} among them if it is one of the {@code most} cheapest, cheapest first. */
-    private static Way[] kept(Way[] ways, Way way, int most) {
+    private Way[] kept(Way[] ways, Way way, int most) {
         if (ways == null) {
             return new Way[] {way};
         }
         int at = ways.length;
-        while (at > 0 && way.cost().compareTo(ways[at - 1].cost()) < 0) {
+        while (at > 0 && order.compare(way.cost(), ways[at - 1].cost()) < 0) {
             at--;
         }
         if (at >= most) {
@@ -259,31 +271,6 @@ final class TdmrCuts {
     }
 
     /** Before the first TDMR: nothing covered, for nothing. */
-    private static final Way[] NOTHING = {new Way(Cost.NOTHING, -1, -1)};
+    private static final Way[] NOTHING = {new Way(PlanCost.NOTHING, -1, -1)};
 
-    /** The node boundaries strictly inside {@code [start, end)}. */
-    private int crossings(long start, long end) {
-        return MergedRanges.below(nodeBoundaries, end) - MergedRanges.below(nodeBoundaries, start + 1);
-    }
-
-    /** PAMT bytes, then TDMRs that hold two nodes' memory, then TDMRs. */
-    private record Cost(long pamtBytes, int crossings, int tdmrs) implements Comparable<Cost> {
-
-        static final Cost NOTHING = new Cost(0, 0, 0);
-
-        Cost plus(long pamt, int crossed) {
-            return new Cost(pamtBytes + pamt, crossings + crossed, tdmrs + 1);
-        }
-
-        @Override
-        public int compareTo(Cost other) {
-            if (pamtBytes != other.pamtBytes) {
-                return Long.compare(pamtBytes, other.pamtBytes);
-            }
-            if (crossings != other.crossings) {
-                return Integer.compare(crossings, other.crossings);
-            }
-            return Integer.compare(tdmrs, other.tdmrs);
-        }
-    }
 }

@@ -3,7 +3,7 @@ package org.tdxemu.kernel.planner;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
@@ -15,13 +15,15 @@ import org.tdxemu.seamcall.memory.Range;
 /**
  * The least PAMT any plan for a small host can spend, found by trying every plan: a reference for
  * the optimal planner, written from the rules (kernel-init.md §3, module-abi.md §4.4) and sharing
- * no code with it.
+ * no code with it. Plans are weighed as the planner weighs them (docs/scenarios.md, "Planners"):
+ * fewest TDMRs that cross from one node's memory into another's first, then least PAMT.
  *
  * <p>A plan covers the GiBs that hold memory; every way of cutting them, in order, into TDMRs is
  * tried (a TDMR may span GiBs without memory between two that hold some, which it then reserves).
  * A TDMR's PAMT is one chunk of 16-byte entries per page of each size, each table in whole pages,
- * in free memory of its node (the node of the first memory block ending above its base), or of any
- * node when its node has no free range that long. Its reserved areas are what it must not use, the
+ * in free memory of its node (the node of the first memory block ending above its base), or of
+ * another node when its node has no free run that long left beside the PAMTs of the TDMRs before
+ * it, as alloc_contig_pages() falls back to other nodes. Its reserved areas are what it must not use, the
  * parts the hole source leaves and every PAMT inside it, joined where they touch; a plan fits
  * when no TDMR has more areas than the module takes and there are no more TDMRs than it takes.
  *
@@ -133,8 +135,41 @@ final class ExhaustivePlans {
         return runs;
     }
 
-    /** The least PAMT of a plan that fits; empty when none does. */
-    OptionalLong cheapestPamtBytes() {
+    /**
+     * What a plan is weighed by: first the TDMRs that reach across a GiB boundary where one node's
+     * memory gives way to another's (their PAMT would describe memory of a node it is not on), then
+     * the PAMT.
+     */
+    record Weight(int crossings, long pamtBytes) {
+    }
+
+    /** The weight of {@code tdmrs} on this host. */
+    Weight weigh(List<Range> tdmrs) {
+        int crossings = 0;
+        for (Range tdmr : tdmrs) {
+            for (long boundary : nodeBoundaries()) {
+                if (boundary > tdmr.start() && boundary < tdmr.end()) {
+                    crossings++;
+                }
+            }
+        }
+        return new Weight(crossings, pamtBytes(tdmrs));
+    }
+
+    /** Between two neighbouring memory blocks of different nodes, the GiB boundary after the first if the second goes on past it. */
+    private List<Long> nodeBoundaries() {
+        List<Long> boundaries = new ArrayList<>();
+        for (int b = 1; b < memlist.size(); b++) {
+            long end = Page.alignUp(memlist.get(b - 1).end(), GIB);
+            if (!memlistNodes.get(b).equals(memlistNodes.get(b - 1)) && end < memlist.get(b).end()) {
+                boundaries.add(end);
+            }
+        }
+        return boundaries;
+    }
+
+    /** The least weight of a plan that fits; empty when none does. */
+    Optional<Weight> lightest() {
         TreeSet<Long> gibSet = new TreeSet<>();
         for (Range run : gibRuns()) {
             for (long g = run.start(); g < run.end(); g += GIB) {
@@ -143,7 +178,7 @@ final class ExhaustivePlans {
         }
         List<Long> gibs = new ArrayList<>(gibSet);
         if (gibs.isEmpty()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         List<List<Range>> cuts = new ArrayList<>();
         for (long mask = 0; mask < 1L << (gibs.size() - 1); mask++) {
@@ -161,13 +196,14 @@ final class ExhaustivePlans {
                 cuts.add(tdmrs);
             }
         }
-        cuts.sort(Comparator.comparingLong(ExhaustivePlans::pamtBytes));
+        Comparator<Weight> lighter = Comparator.comparingInt(Weight::crossings).thenComparingLong(Weight::pamtBytes);
+        cuts.sort(Comparator.comparing(this::weigh, lighter));
         for (List<Range> tdmrs : cuts) {
             if (fits(tdmrs)) {
-                return OptionalLong.of(pamtBytes(tdmrs));
+                return Optional.of(weigh(tdmrs));
             }
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     static long chunkBytes(Range tdmr) {
@@ -182,8 +218,11 @@ final class ExhaustivePlans {
         return tdmrs.stream().mapToLong(ExhaustivePlans::chunkBytes).sum();
     }
 
-    /** Where a cluster can lie: from the bottom of a free range, or from a TDMR boundary in it, up; or down from its top. */
-    private record Place(Range free, long from, boolean downward) {
+    /**
+     * Where a cluster can lie: from the bottom of a free range of {@code node}, or from a TDMR
+     * boundary in it, up; or down from its top.
+     */
+    private record Place(int node, Range free, long from, boolean downward) {
     }
 
     private boolean fits(List<Range> tdmrs) {
@@ -199,21 +238,16 @@ final class ExhaustivePlans {
         for (Range tdmr : tdmrs) {
             List<Place> p = new ArrayList<>();
             long size = chunkBytes(tdmr);
-            List<Range> own = freeByNode.get(nodeOf(tdmr.start()));
-            boolean ownHolds = own.stream().anyMatch(f -> f.size() >= size);
-            for (List<Range> ranges : freeByNode) {
-                if (ranges != own && ownHolds) {
-                    continue;
-                }
-                for (Range f : ranges) {
+            for (int node = 0; node < freeByNode.size(); node++) {
+                for (Range f : freeByNode.get(node)) {
                     if (f.size() < size) {
                         continue;
                     }
-                    p.add(new Place(f, f.start(), false));
-                    p.add(new Place(f, f.end(), true));
+                    p.add(new Place(node, f, f.start(), false));
+                    p.add(new Place(node, f, f.end(), true));
                     for (Range t : tdmrs) {
                         if (t.start() > f.start() && t.start() < f.end()) {
-                            p.add(new Place(f, t.start(), false));
+                            p.add(new Place(node, f, t.start(), false));
                         }
                     }
                 }
@@ -245,11 +279,16 @@ final class ExhaustivePlans {
                 distinct.add(p);
             }
         }
+        Range[] chunks = new Range[chosen.length];
         for (Place p : distinct) {
             long size = 0;
+            long next = p.from();
             for (int t = 0; t < chosen.length; t++) {
                 if (chosen[t].equals(p)) {
-                    size += chunkBytes(tdmrs.get(t));
+                    long bytes = chunkBytes(tdmrs.get(t));
+                    size += bytes;
+                    chunks[t] = p.downward() ? new Range(Math.max(0, next - bytes), next) : Range.ofSize(next, bytes);
+                    next = p.downward() ? next - bytes : next + bytes;
                 }
             }
             long start = p.downward() ? p.from() - size : p.from();
@@ -261,6 +300,13 @@ final class ExhaustivePlans {
                 return false;
             }
             clusters.add(extent);
+        }
+        for (int t = 0; t < tdmrs.size(); t++) {
+            int node = nodeOf(tdmrs.get(t).start());
+            if (chosen[t].node() != node
+                    && hasRoomLeft(node, chunkBytes(tdmrs.get(t)), List.of(chunks).subList(0, t))) {
+                return false;
+            }
         }
         for (int t = 0; t < tdmrs.size(); t++) {
             Range tdmr = tdmrs.get(t);
@@ -284,6 +330,23 @@ final class ExhaustivePlans {
             }
         }
         return true;
+    }
+
+    /** Whether {@code node} has a free run of {@code bytes} that no cluster takes. */
+    private boolean hasRoomLeft(int node, long bytes, List<Range> clusters) {
+        for (Range free : freeByNode.get(node)) {
+            long cursor = free.start();
+            for (Range c : clusters.stream().filter(free::overlaps).sorted().toList()) {
+                if (c.start() - cursor >= bytes) {
+                    return true;
+                }
+                cursor = Math.max(cursor, c.end());
+            }
+            if (free.end() - cursor >= bytes) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** tdmr_get_nid(): the node of the first memory block that ends above the TDMR's base. */
