@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
-        description = {"Prints the TDMR plan the kernel would build, without running the module."},
+        description = {"Prints the TDMR plan the kernel would build, without running the module.",
+                "With --planner optimal (or kernel.planner in the scenario), the plan tdxemu's optimal planner builds."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the kernel can plan", "1:it cannot", "2:bad input"})
+        exitCodeList = {"0:the planner can plan", "1:it cannot", "2:bad input"})
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -45,9 +46,9 @@ final class PlanCommand implements Callable<Integer> {
         PlanResult plan = TdxKernel.plan(Machine.hostConfig(scenario.platform()), limits, scenario.kernel(),
                 scenario.platform().cmrs());
         if (json) {
-            out.println(JsonReports.plan(plan).toString());
+            out.println(JsonReports.plan(scenario.kernel().planner(), plan).toString());
         } else {
-            TextReports.plan(scenario.name(), plan).forEach(out::println);
+            TextReports.plan(scenario.name(), scenario.kernel().planner(), plan).forEach(out::println);
         }
         return plan instanceof PlanResult.Planned ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
     }
