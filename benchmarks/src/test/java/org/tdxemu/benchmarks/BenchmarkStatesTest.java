@@ -8,6 +8,8 @@ import org.tdxemu.benchmarks.config.SysConfigBenchmark;
 import org.tdxemu.benchmarks.init.WholeInitBenchmark;
 import org.tdxemu.benchmarks.memory.FillBenchmark;
 import org.tdxemu.benchmarks.memory.RandomAccessBenchmark;
+import org.tdxemu.benchmarks.planner.OptimalPlannerBenchmark;
+import org.tdxemu.benchmarks.planner.OptimalPlannerScalingBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerScalingBenchmark;
 import org.tdxemu.kernel.init.InitResult;
@@ -42,6 +44,25 @@ class BenchmarkStatesTest {
             benchmark.regions = regions;
             benchmark.setUp();
             assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs()).plan().tdmrs().size());
+        }
+    }
+
+    @Test
+    void theOptimalPlannerPlansTheSameLayoutsAgainAndAgain() {
+        for (String layout : new String[] {"two-socket-2t", "heavy"}) {
+            OptimalPlannerBenchmark benchmark = new OptimalPlannerBenchmark();
+            benchmark.layout = layout;
+            benchmark.setUp();
+            for (int round = 0; round < 3; round++) {
+                PlanResult.Planned built = assertInstanceOf(PlanResult.Planned.class, benchmark.plan());
+                assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
+            }
+        }
+        for (int regions : new int[] {64, 1024}) {
+            OptimalPlannerScalingBenchmark benchmark = new OptimalPlannerScalingBenchmark();
+            benchmark.regions = regions;
+            benchmark.setUp();
+            assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.plan()).plan().tdmrs().size());
         }
     }
 
