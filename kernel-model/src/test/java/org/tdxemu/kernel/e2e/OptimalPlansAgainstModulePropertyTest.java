@@ -48,12 +48,12 @@ import org.tdxemu.seamcall.status.StatusCode;
  *       stops at the first TDMR.INIT, which would take 256 calls per GiB);</li>
  *   <li>when it does not plan, it says why, with -ENOSPC or -ENOMEM, and its PAMTs are all freed.</li>
  * </ul>
- * {@code -Dfuzz.tries=N} sets the number of hosts (default 400); a failure prints the shrunk host
+ * {@code -Dfuzz.tries=N} sets the number of hosts (default 250); a failure prints the shrunk host
  * and the seed to replay with {@code -DQT_SEED=…}.
  */
 class OptimalPlansAgainstModulePropertyTest {
 
-    private static final int TRIES = Integer.getInteger("fuzz.tries", 400);
+    private static final int TRIES = Integer.getInteger("fuzz.tries", 250);
     static final long FULL_INIT_GIB = 64;
     private static final KernelOptions OPTIMAL = KernelOptions.DEFAULT.withPlanner(PlannerKind.OPTIMAL);
 
