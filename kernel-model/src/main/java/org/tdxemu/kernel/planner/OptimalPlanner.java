@@ -30,9 +30,12 @@ import org.tdxemu.seamcall.memory.Range;
  *   <li>makes touching holes and PAMTs one reserved area.</li>
  * </ul>
  *
- * <p>It first cuts for the holes alone, a plan no placement of PAMTs can beat; when the PAMTs, placed
+ * <p>Plans are weighed by {@link PlanCost}: TDMRs across a node boundary, then PAMT, then TDMRs.
+ * It first cuts for the holes alone, a plan no placement of PAMTs can beat; when the PAMTs, placed
  * for those cuts, leave every TDMR within the limit, that plan is the cheapest. Otherwise it cuts
- * again around where the PAMTs went, a few rounds, and keeps the cheapest plan any placement gave.
+ * again around where the PAMTs went, a few rounds; tries the next cheapest cuts the same way; and
+ * searches the spots each node's PAMTs can take ({@link PamtPlacement#spots}), within a bound on
+ * the placements it tries. It keeps the cheapest plan any of that gave.
  *
  * <p>Its lines in the kernel log begin {@code optimal planner:} (docs/scenarios.md): one when it has
  * planned, one with the reason when it cannot.

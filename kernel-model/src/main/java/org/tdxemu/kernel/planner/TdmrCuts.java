@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.seamcall.memory.Range;
@@ -41,6 +40,8 @@ final class TdmrCuts {
     private final int[] runOf;
     /** For each run, the index of the position at its end. */
     private final int[] runEndIndex;
+    /** For each run, the index of the position at its start. */
+    private final int[] runStartIndex;
 
     private TdmrCuts(Coverage coverage, ModuleLimits limits, MergedRanges reserved, List<Long> moreCuts,
                      Comparator<PlanCost> order) {
@@ -49,29 +50,40 @@ final class TdmrCuts {
         this.limits = limits;
         this.reserved = reserved;
         List<Range> runs = coverage.runs();
-        TreeSet<Long> candidates = new TreeSet<>();
+        List<Long> kernelBoundaries = coverage.kernelBoundaries();
+        List<Long> nodeBoundaries = coverage.nodeBoundaries();
+        long[] candidates = new long[2 * runs.size() + 4 * reserved.count() + kernelBoundaries.size() + moreCuts.size()
+                + nodeBoundaries.size()];
+        int added = 0;
         for (Range run : runs) {
-            candidates.add(run.start());
-            candidates.add(run.end());
+            candidates[added++] = run.start();
+            candidates[added++] = run.end();
         }
         for (int i = 0; i < reserved.count(); i++) {
             Range r = reserved.get(i);
             long before = Page.alignDown(r.start(), Coverage.GIB);
             long after = Page.alignUp(r.end(), Coverage.GIB);
-            candidates.add(before);
-            candidates.add(before + Coverage.GIB);
-            candidates.add(after - Coverage.GIB);
-            candidates.add(after);
+            candidates[added++] = before;
+            candidates[added++] = before + Coverage.GIB;
+            candidates[added++] = after - Coverage.GIB;
+            candidates[added++] = after;
         }
-        candidates.addAll(coverage.kernelBoundaries());
-        candidates.addAll(moreCuts);
-        candidates.addAll(coverage.nodeBoundaries());
+        for (List<Long> more : List.of(kernelBoundaries, moreCuts, nodeBoundaries)) {
+            for (long boundary : more) {
+                candidates[added++] = boundary;
+            }
+        }
+        Arrays.sort(candidates);
 
-        long[] inRuns = new long[candidates.size()];
-        int[] runIndices = new int[candidates.size()];
+        long[] inRuns = new long[candidates.length];
+        int[] runIndices = new int[candidates.length];
         int count = 0;
         int run = 0;
-        for (long p : candidates) {
+        for (int c = 0; c < candidates.length; c++) {
+            long p = candidates[c];
+            if (c > 0 && p == candidates[c - 1]) {
+                continue;
+            }
             while (run < runs.size() && runs.get(run).end() < p) {
                 run++;
             }
@@ -84,9 +96,13 @@ final class TdmrCuts {
         this.positions = Arrays.copyOf(inRuns, count);
         this.runOf = Arrays.copyOf(runIndices, count);
         this.runEndIndex = new int[runs.size()];
-        for (int i = 0; i < count; i++) {
+        this.runStartIndex = new int[runs.size()];
+        for (int i = count - 1; i >= 0; i--) {
             if (positions[i] == runs.get(runOf[i]).end()) {
                 runEndIndex[runOf[i]] = i;
+            }
+            if (positions[i] == runs.get(runOf[i]).start()) {
+                runStartIndex[runOf[i]] = i;
             }
         }
     }
@@ -186,7 +202,9 @@ final class TdmrCuts {
                 continue;
             }
             long end = positions[j];
-            for (int i = j - 1; i >= 0; i--) {
+            // Spanning a gap only costs more: with no bound on TDMRs, the cheapest cuts never do.
+            int first = bounded || most > 1 ? 0 : runStartIndex[runOf[j]];
+            for (int i = j - 1; i >= first; i--) {
                 long start = positions[i];
                 if (reserved.countWithin(start, end) > maxAreas) {
                     break;
