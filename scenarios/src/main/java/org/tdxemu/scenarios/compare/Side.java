@@ -3,7 +3,6 @@ package org.tdxemu.scenarios.compare;
 import java.util.OptionalInt;
 import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.PlannerKind;
-import org.tdxemu.kernel.planner.Tdmr;
 
 /** What one planner made of a layout: its plan or why there is none, and the module's verdict on it. */
 public record Side(PlannerKind planner, PlanResult plan, Verdict verdict) {
@@ -23,7 +22,7 @@ public record Side(PlannerKind planner, PlanResult plan, Verdict verdict) {
         return plan.tdmrPlan().map(p -> p.tdmrs().size()).orElse(0);
     }
 
-    /** @see Tdmr */
+    /** The plan's PAMT in KiB, as {@code %lu KB allocated for PAMT} prints it; 0 without a plan. */
     public long pamtKb() {
         return plan.tdmrPlan().map(p -> p.pamtKb()).orElse(0L);
     }

@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.scenarios.cli.Cli.Result;
 
-/** {@code tdxemu planners}: both planners on each layout, the module's answer to each plan, and the totals. */
+/**
+ * {@code tdxemu planners}: both planners on each layout, the module's answer to each plan, and the
+ * totals; and the optimal planner under the other commands.
+ */
 class PlannersCommandLineTest {
 
     @Test
@@ -58,6 +61,14 @@ class PlannersCommandLineTest {
         assertEquals(List.of(3, 1, 1, 3, 3, 0), List.of(totals.get("layouts").asInt(), totals.get("kernelPlanned").asInt(),
                 totals.get("kernelAccepted").asInt(), totals.get("optimalPlanned").asInt(),
                 totals.get("optimalAccepted").asInt(), totals.get("pamtSavedKb").asInt()));
+    }
+
+    /** --planner reaches every command that runs or plans a scenario; here the fault campaign, whose checks all hold. */
+    @Test
+    void theFaultCampaignRunsWithTheOptimalPlannerToo() {
+        Result r = tdxemu("faults", "small-v7", "--planner", "optimal");
+        assertEquals("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations", r.lines().get(0));
+        assertEquals(0, r.status());
     }
 
     @Test
