@@ -1,6 +1,7 @@
 package org.tdxemu.kernel.planner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -252,7 +253,7 @@ public final class OptimalPlanner {
             combinations = Math.min(Long.MAX_VALUE / 1024, combinations * choices.size());
         }
         NodeChoice[] current = new NodeChoice[nodes.size()];
-        java.util.Arrays.fill(current, NodeChoice.FITTED);
+        Arrays.fill(current, NodeChoice.FITTED);
         Outcome best = tryChoices(placement, relaxed, nodes, current);
         if (combinations <= MAX_COMBINATIONS) {
             int[] index = new int[nodes.size()];
@@ -282,7 +283,7 @@ public final class OptimalPlanner {
         return best;
     }
 
-    /** Searching more combinations of spots than this, for one plan, costs more than it ever found. */
+    /** Up to this many combinations of spots are each tried; beyond, one node's spots at a time. */
     private static final long MAX_COMBINATIONS = 4096;
 
     private Outcome tryChoices(PamtPlacement placement, List<Range> relaxed, List<Integer> nodes, NodeChoice[] choices) {
