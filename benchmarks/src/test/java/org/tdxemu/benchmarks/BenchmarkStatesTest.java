@@ -8,10 +8,12 @@ import org.tdxemu.benchmarks.config.SysConfigBenchmark;
 import org.tdxemu.benchmarks.init.WholeInitBenchmark;
 import org.tdxemu.benchmarks.memory.FillBenchmark;
 import org.tdxemu.benchmarks.memory.RandomAccessBenchmark;
+import org.tdxemu.benchmarks.planner.OptimalPlannerBenchmark;
+import org.tdxemu.benchmarks.planner.OptimalPlannerScalingBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerBenchmark;
 import org.tdxemu.benchmarks.planner.PlannerScalingBenchmark;
 import org.tdxemu.kernel.init.InitResult;
-import org.tdxemu.kernel.planner.Construction;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.seamcall.status.StatusCode;
 
 /**
@@ -29,7 +31,7 @@ class BenchmarkStatesTest {
                 benchmark.pamt = pamt;
                 benchmark.setUp();
                 for (int round = 0; round < 3; round++) {
-                    Construction.Built built = assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs());
+                    PlanResult.Planned built = assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs());
                     assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
                     long lastPamt = built.plan().tdmrs().get(built.plan().tdmrs().size() - 1).pamtBase();
                     assertEquals(lastPamt, benchmark.pamtAllocationsAlone(),
@@ -48,7 +50,26 @@ class BenchmarkStatesTest {
             PlannerScalingBenchmark benchmark = new PlannerScalingBenchmark();
             benchmark.regions = regions;
             benchmark.setUp();
-            assertEquals(regions, assertInstanceOf(Construction.Built.class, benchmark.constructTdmrs()).plan().tdmrs().size());
+            assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs()).plan().tdmrs().size());
+        }
+    }
+
+    @Test
+    void theOptimalPlannerPlansTheSameLayoutsAgainAndAgain() {
+        for (String layout : new String[] {"two-socket-2t", "heavy"}) {
+            OptimalPlannerBenchmark benchmark = new OptimalPlannerBenchmark();
+            benchmark.layout = layout;
+            benchmark.setUp();
+            for (int round = 0; round < 3; round++) {
+                PlanResult.Planned built = assertInstanceOf(PlanResult.Planned.class, benchmark.plan());
+                assertEquals(layout.equals("heavy") ? 57 : 3, built.plan().tdmrs().size());
+            }
+        }
+        for (int regions : new int[] {64, 1024}) {
+            OptimalPlannerScalingBenchmark benchmark = new OptimalPlannerScalingBenchmark();
+            benchmark.regions = regions;
+            benchmark.setUp();
+            assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.plan()).plan().tdmrs().size());
         }
     }
 

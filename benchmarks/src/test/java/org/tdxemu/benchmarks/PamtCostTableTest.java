@@ -7,11 +7,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.KernelOptions;
-import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.layout.Layout;
 import org.tdxemu.kernel.layout.Layouts;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.TdmrPlan;
 
 /**

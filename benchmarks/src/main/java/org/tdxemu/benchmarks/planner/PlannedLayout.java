@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 import org.tdxemu.kernel.host.ContigAllocator;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.init.PlannerSetup;
-import org.tdxemu.kernel.planner.Construction;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlanner;
 
@@ -50,23 +50,23 @@ final class PlannedLayout {
                 ready.allocator().freeContigRange(pa, pageCount);
             }
         };
-        Construction first = TdmrPlanner.construct(ready.memlist(), ready.holeSource(), ready.limits(), ready.rules(),
+        PlanResult first = TdmrPlanner.construct(ready.memlist(), ready.holeSource(), ready.limits(), ready.rules(),
                 recorder, ready.log());
         PlannedLayout planned = new PlannedLayout(ready, requests);
         planned.free(first);
-        if (!(first instanceof Construction.Built) || !ready.log().lines().isEmpty()
+        if (!(first instanceof PlanResult.Planned) || !ready.log().lines().isEmpty()
                 || ready.allocator().freeBytes() != free) {
             throw new IllegalStateException(name + " does not plan cleanly: " + first + ", " + ready.log().lines());
         }
         return planned;
     }
 
-    Construction constructAndFree() {
-        return free(setup.construct());
+    PlanResult constructAndFree() {
+        return free(setup.plan());
     }
 
-    private Construction free(Construction construction) {
-        if (construction instanceof Construction.Built built) {
+    private PlanResult free(PlanResult construction) {
+        if (construction instanceof PlanResult.Planned built) {
             for (Tdmr tdmr : built.plan().tdmrs()) {
                 setup.allocator().freeContigRange(tdmr.pamtChunk().start(), tdmr.pamtChunk().size() >>> Page.SHIFT);
             }

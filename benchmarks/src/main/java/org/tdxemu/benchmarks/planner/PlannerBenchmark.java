@@ -18,8 +18,8 @@ import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.PlannerSetup;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.layout.Layouts;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 
 /**
  * How long does construct_tdmrs() take on the layouts the kernel's own planner was timed on: the
@@ -59,7 +59,7 @@ public class PlannerBenchmark {
     }
 
     @Benchmark
-    public Construction constructTdmrs() {
+    public PlanResult constructTdmrs() {
         return planner.constructAndFree();
     }
 

@@ -18,8 +18,8 @@ import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.layout.HolePattern;
 import org.tdxemu.kernel.layout.LayoutSpec;
 import org.tdxemu.kernel.layout.Layouts;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.TdmrPlanner;
 
 /**
@@ -58,7 +58,7 @@ public class PlannerScalingBenchmark {
     }
 
     @Benchmark
-    public Construction constructTdmrs() {
+    public PlanResult constructTdmrs() {
         return planner.constructAndFree();
     }
 }

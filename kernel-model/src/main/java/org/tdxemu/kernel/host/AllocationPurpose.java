@@ -2,7 +2,7 @@ package org.tdxemu.kernel.host;
 
 /** What the kernel allocates memory for on the TDX paths, so that events and faults can name it. */
 public enum AllocationPurpose {
-    /** One contiguous chunk per TDMR holding its 4K, 2M and 1G PAMTs (alloc_contig_pages). */
+    /** One contiguous chunk per TDMR holding its 4K, 2M and 1G PAMTs (alloc_contig_pages, or alloc_contig_range). */
     PAMT,
     /** The TDMR_INFO entries, back to back (alloc_pages_exact). */
     TDMR_LIST,

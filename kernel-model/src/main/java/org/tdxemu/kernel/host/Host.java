@@ -93,6 +93,17 @@ public final class Host implements KernelAllocator {
     }
 
     @Override
+    public List<Range> freeRanges(int node) {
+        return allocator.freeRanges(node);
+    }
+
+    @Override
+    public boolean allocContigRange(long pa, long pageCount) {
+        return recorded(allocator.allocContigRange(pa, pageCount) ? OptionalLong.of(pa) : OptionalLong.empty())
+                .isPresent();
+    }
+
+    @Override
     public void freeContigRange(long pa, long pageCount) {
         allocator.freeContigRange(pa, pageCount);
         events.add(new HostEvent.Freed(AllocationPurpose.PAMT, Range.ofSize(pa, pageCount << Page.SHIFT)));

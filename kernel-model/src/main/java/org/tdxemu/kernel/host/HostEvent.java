@@ -5,7 +5,7 @@ import org.tdxemu.seamcall.memory.Range;
 /** Something the host kernel did on the TDX paths that is not a SEAMCALL. */
 public sealed interface HostEvent {
 
-    /** Memory handed to the kernel (kmalloc, alloc_pages_exact, alloc_contig_pages). */
+    /** Memory handed to the kernel (kmalloc, alloc_pages_exact, alloc_contig_pages, alloc_contig_range). */
     record Allocated(AllocationPurpose purpose, Range range) implements HostEvent {
     }
 

@@ -3,7 +3,7 @@ package org.tdxemu.kernel.host;
 import java.util.OptionalLong;
 
 /** The allocations the TDX paths make besides PAMTs and whole-page buffers: kmalloc() and kfree(). */
-public interface KernelAllocator extends ContigAllocator {
+public interface KernelAllocator extends ContigRangeAllocator {
 
     /** kmalloc(): not zeroed. */
     OptionalLong kmalloc(long bytes, AllocationPurpose purpose);

@@ -146,6 +146,12 @@ public final class PageAllocator implements KernelAllocator {
             return NOT_FOUND;
         }
 
+        /** Whether {@code [start, end)} lies inside one free extent. */
+        boolean holdsFree(long start, long end) {
+            int i = extentAt(start);
+            return i >= 0 && end <= ends[i];
+        }
+
         /** Marks {@code [start, end)}, which must lie inside one free extent, as used. */
         void take(long start, long end) {
             int i = extentAt(start);
@@ -381,6 +387,8 @@ public final class PageAllocator implements KernelAllocator {
 
     /** Each node's zonelist, indexed by node; a node without memory has none. */
     private final Zone[][] zonelists;
+    /** Each node's own zones, the start of its zonelist. */
+    private final int[] ownZoneCounts;
     private final Zone[] allZonesInNodeOrder;
     private final int localNode;
     private final long managedBytes;
@@ -413,6 +421,7 @@ public final class PageAllocator implements KernelAllocator {
         }
         this.allZonesInNodeOrder = allZones.toArray(Zone[]::new);
         this.zonelists = new Zone[nodes.last() + 1][];
+        this.ownZoneCounts = new int[nodes.last() + 1];
         for (int node : nodes) {
             List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
             for (int other : nodes) {
@@ -421,6 +430,7 @@ public final class PageAllocator implements KernelAllocator {
                 }
             }
             zonelists[node] = zonelist.toArray(Zone[]::new);
+            ownZoneCounts[node] = zonesByNode.get(node).size();
         }
         this.localNode = host.memblock().get(0).node();
         this.managedBytes = managed;
@@ -553,6 +563,40 @@ public final class PageAllocator implements KernelAllocator {
     @Override
     public void freeContigRange(long pa, long pageCount) {
         release(pa, pageCount << Page.SHIFT, BlockKind.CONTIG);
+    }
+
+    @Override
+    public List<Range> freeRanges(int node) {
+        List<Range> free = new ArrayList<>();
+        if (node < 0 || node >= zonelists.length || zonelists[node] == null) {
+            return free;
+        }
+        for (int z = 0; z < ownZoneCounts[node]; z++) {
+            Zone zone = zonelists[node][z];
+            for (int i = 0; i < zone.count; i++) {
+                free.add(new Range(zone.starts[i], zone.ends[i]));
+            }
+        }
+        return free;
+    }
+
+    /** Like {@link #allocContigPages}, what it hands out is a PAMT, and an injected PAMT failure fails it. */
+    @Override
+    public boolean allocContigRange(long pa, long pageCount) {
+        if (injectedFailure(AllocationPurpose.PAMT)) {
+            return false;
+        }
+        if (pageCount <= 0 || !Page.isAligned(pa)) {
+            throw new IllegalArgumentException(String.format("alloc_contig_range() of %d pages at 0x%x", pageCount, pa));
+        }
+        long end = pa + (pageCount << Page.SHIFT);
+        for (Zone zone : allZonesInNodeOrder) {
+            if (zone.holdsFree(pa, end)) {
+                take(zone, pa, end, BlockKind.CONTIG, AllocationPurpose.PAMT);
+                return true;
+            }
+        }
+        return false;
     }
 
     private Zone[] zonelist(int node) {

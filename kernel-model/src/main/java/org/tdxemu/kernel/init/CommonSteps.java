@@ -18,6 +18,8 @@ import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
@@ -108,11 +110,11 @@ final class CommonSteps {
      * list's allocation, which shares the zones PAMTs come from.
      */
     static PlannerSetup plannerSetup(PageAllocator allocator, TdxMemlist memlist, AddressRanges holeSource,
-                                     ModuleLimits limits, Profile profile, KernelLog log) {
+                                     ModuleLimits limits, Profile profile, PlannerKind planner, KernelLog log) {
         if (allocator.allocPagesExact(limits.tdmrListBytes(), AllocationPurpose.TDMR_LIST).isEmpty()) {
-            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.ENOMEM, log.lines()));
         }
-        return new PlannerSetup.Ready(memlist, holeSource, limits, PlannerRules.of(profile), allocator, log);
+        return new PlannerSetup.Ready(memlist, holeSource, limits, PlannerRules.of(profile), planner, allocator, log);
     }
 
     /** tdmrs_free_pamt_all(): each TDMR's chunk back to the page allocator. */

@@ -7,6 +7,7 @@ import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.seamcall.Seamcall;
 
 /**
@@ -32,7 +33,12 @@ public final class LatestKernel extends MergedKernel {
 
     /** @param profile {@link Profile#LATEST}, or {@link Profile#DPAMT} for the kernel with the Dynamic PAMT series */
     public LatestKernel(Profile profile, HoleSource holes, Host host, Seamcall module) {
-        super(requireToday(profile), holes, host, inVmxOperationOnly(host, module));
+        this(profile, holes, PlannerKind.KERNEL, host, module);
+    }
+
+    /** The same kernel with {@code planner} building its TDMRs. */
+    public LatestKernel(Profile profile, HoleSource holes, PlannerKind planner, Host host, Seamcall module) {
+        super(requireToday(profile), holes, planner, host, inVmxOperationOnly(host, module));
     }
 
     private static Profile requireToday(Profile profile) {

@@ -5,6 +5,7 @@ import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.Cpu;
 import org.tdxemu.kernel.host.Host;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.seamcall.Seamcall;
 
 /**
@@ -18,8 +19,13 @@ public final class MainlineKernel extends MergedKernel {
 
     private ModuleStatus status = ModuleStatus.UNINITIALIZED;
 
+    /** A kernel with the kernel's own planner. */
     public MainlineKernel(HoleSource holes, Host host, Seamcall module) {
-        super(Profile.MAINLINE, holes, host, module);
+        this(holes, PlannerKind.KERNEL, host, module);
+    }
+
+    public MainlineKernel(HoleSource holes, PlannerKind planner, Host host, Seamcall module) {
+        super(Profile.MAINLINE, holes, planner, host, module);
     }
 
     /**

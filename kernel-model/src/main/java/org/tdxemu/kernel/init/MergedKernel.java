@@ -16,12 +16,12 @@ import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.AddressRanges;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
-import org.tdxemu.kernel.planner.TdmrPlanner;
 import org.tdxemu.kernel.planner.TdxMemblock;
 import org.tdxemu.kernel.planner.TdxMemlist;
 import org.tdxemu.seamcall.Seamcall;
@@ -53,6 +53,7 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
     protected final MainlineSeamcalls seamcalls;
     private final Profile profile;
     private final HoleSource holes;
+    private final PlannerKind planner;
     private final MergedRelease release;
 
     private boolean earlyInitDone;
@@ -72,12 +73,13 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
     /** The TDMRs the last attempt built; after a success, what the kernel's TDMR list holds. */
     protected Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
-    MergedKernel(Profile profile, HoleSource holes, Host host, Seamcall module) {
+    MergedKernel(Profile profile, HoleSource holes, PlannerKind planner, Host host, Seamcall module) {
         this.host = host;
         this.log = new KernelLog(profile);
         this.seamcalls = new MainlineSeamcalls(module, log);
         this.profile = profile;
         this.holes = holes;
+        this.planner = planner;
         this.release = MergedRelease.of(profile);
     }
 
@@ -208,12 +210,11 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(info.cmrs()) : tdxMemlist.ranges();
-        Construction construction = TdmrPlanner.construct(tdxMemlist, holeSource, limits,
-                PlannerRules.of(profile), host, log);
-        if (construction instanceof Construction.Failed failed) {
+        PlanResult planned = planner.construct(tdxMemlist, holeSource, limits, PlannerRules.of(profile), host, log);
+        if (planned instanceof PlanResult.NotPlanned failed) {
             return freeTdmrList(Optional.of(failed.errno()));
         }
-        TdmrPlan built = ((Construction.Built) construction).plan();
+        TdmrPlan built = planned.tdmrPlan().orElseThrow();
         tdmrPlan = Optional.of(built);
         tdmrList.get().write(built);
 
@@ -351,25 +352,25 @@ public abstract sealed class MergedKernel implements TdxKernel permits MainlineK
      * PAMT).
      */
     static PlannerSetup plannerSetup(Profile profile, HostConfig config, ModuleLimits offered, HoleSource holes,
-                                     List<Range> cmrs) {
+                                     PlannerKind planner, List<Range> cmrs) {
         KernelLog log = new KernelLog(profile);
         boolean dynamicPamt = MergedRelease.of(profile).dynamicPamt() && offered.pamtPageBitmapEntryBits().isPresent()
                 && DynamicPamtSeries.hostAllows(config);
         ModuleLimits limits = dynamicPamt ? offered : offered.withStaticPamt();
         if (!limits.supportedByKernel()) {
-            return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.EINVAL, log.lines()));
         }
         PageAllocator allocator = new PageAllocator(config);
         if (dynamicPamt && allocator.vmalloc(DynamicPamtSeries.refcountBytes(config),
                 AllocationPurpose.PAMT_REFCOUNTS).isEmpty()) {
-            return new PlanResult.NotPlanned(Errno.ENOMEM, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.ENOMEM, log.lines()));
         }
         MemlistBuilder.Result built = MemlistBuilder.build(config, convertibleCheck(holes), cmrs, allocator, log);
         if (built.failure().isPresent()) {
-            return new PlanResult.NotPlanned(built.failure().get(), log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(built.failure().get(), log.lines()));
         }
         TdxMemlist tdxMemlist = built.memlist().toTdxMemlist();
         AddressRanges holeSource = holes == HoleSource.CMRS ? AddressRanges.of(cmrs) : tdxMemlist.ranges();
-        return CommonSteps.plannerSetup(allocator, tdxMemlist, holeSource, limits, profile, log);
+        return CommonSteps.plannerSetup(allocator, tdxMemlist, holeSource, limits, profile, planner, log);
     }
 }

@@ -5,6 +5,7 @@ import org.tdxemu.kernel.host.Host;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.seamcall.Seamcall;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -23,9 +24,9 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
     /** A kernel of {@code options}' profile on {@code host}, whose TDX module answers through {@code module}. */
     static TdxKernel create(KernelOptions options, Host host, Seamcall module) {
         return switch (options.profile()) {
-            case MAINLINE -> new MainlineKernel(options.holes(), host, module);
-            case LATEST, DPAMT -> new LatestKernel(options.profile(), options.holes(), host, module);
-            case V7 -> new V7Kernel(host, module);
+            case MAINLINE -> new MainlineKernel(options.holes(), options.planner(), host, module);
+            case LATEST, DPAMT -> new LatestKernel(options.profile(), options.holes(), options.planner(), host, module);
+            case V7 -> new V7Kernel(options.planner(), host, module);
         };
     }
 
@@ -48,8 +49,7 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
      *             CMRs, ignored otherwise
      */
     static PlanResult plan(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
-        PlannerSetup setup = plannerSetup(host, limits, options, cmrs);
-        return setup instanceof PlannerSetup.Ready ready ? ready.plan() : (PlanResult.NotPlanned) setup;
+        return plannerSetup(host, limits, options, cmrs).plan();
     }
 
     /**
@@ -59,8 +59,8 @@ public sealed interface TdxKernel permits MergedKernel, V7Kernel {
     static PlannerSetup plannerSetup(HostConfig host, ModuleLimits limits, KernelOptions options, List<Range> cmrs) {
         return switch (options.profile()) {
             case MAINLINE, LATEST, DPAMT -> MergedKernel.plannerSetup(options.profile(), host, limits, options.holes(),
-                    cmrs);
-            case V7 -> V7Kernel.plannerSetup(host, limits, cmrs);
+                    options.planner(), cmrs);
+            case V7 -> V7Kernel.plannerSetup(host, limits, options.planner(), cmrs);
         };
     }
 

@@ -14,11 +14,11 @@ import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.log.KernelLog;
-import org.tdxemu.kernel.planner.Construction;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.PlannerRules;
 import org.tdxemu.kernel.planner.TdmrPlan;
-import org.tdxemu.kernel.planner.TdmrPlanner;
 import org.tdxemu.kernel.planner.TdxMemblock;
 import org.tdxemu.kernel.planner.TdxMemlist;
 import org.tdxemu.seamcall.Seamcall;
@@ -51,6 +51,7 @@ public final class V7Kernel implements TdxKernel {
     /** The kernel image's tdx_sysinfo (1024-aligned) and tdx_cmr_array (512-aligned), one after the other. */
     private static final long STATIC_BUFFER_BYTES = TdSysInfo.BYTES + CmrInfoArray.BYTES;
 
+    private final PlannerKind planner;
     private final Host host;
     private final KernelLog log = new KernelLog(Profile.V7);
     private final V7Seamcalls seamcalls;
@@ -67,8 +68,14 @@ public final class V7Kernel implements TdxKernel {
     /** The TDMRs the last attempt built. */
     private Optional<TdmrPlan> tdmrPlan = Optional.empty();
 
-    /** The kernel image's static buffers come out of {@code host}'s memory now, for good. */
+    /** A kernel with the kernel's own planner. */
     public V7Kernel(Host host, Seamcall module) {
+        this(PlannerKind.KERNEL, host, module);
+    }
+
+    /** The kernel image's static buffers come out of {@code host}'s memory now, for good. */
+    public V7Kernel(PlannerKind planner, Host host, Seamcall module) {
+        this.planner = planner;
         this.host = host;
         this.seamcalls = new V7Seamcalls(module, log);
         this.sysinfoBuffer = host.allocZeroedPagesExact(STATIC_BUFFER_BYTES, AllocationPurpose.KERNEL_STATIC)
@@ -188,12 +195,12 @@ public final class V7Kernel implements TdxKernel {
             return freeMemlistOnError(Optional.of(Errno.ENOMEM));
         }
         TdxMemlist tdxMemlist = memlist.toTdxMemlist();
-        Construction construction = TdmrPlanner.construct(tdxMemlist, tdxMemlist.ranges(), limits,
-                PlannerRules.of(Profile.V7), host, log);
-        if (construction instanceof Construction.Failed failed) {
+        PlanResult planned = planner.construct(tdxMemlist, tdxMemlist.ranges(), limits, PlannerRules.of(Profile.V7),
+                host, log);
+        if (planned instanceof PlanResult.NotPlanned failed) {
             return freeTdmrArray(tdmrArray.get(), Optional.of(failed.errno()));
         }
-        TdmrPlan built = ((Construction.Built) construction).plan();
+        TdmrPlan built = planned.tdmrPlan().orElseThrow();
         tdmrPlan = Optional.of(built);
         tdmrArray.get().write(built);
 
@@ -369,7 +376,7 @@ public final class V7Kernel implements TdxKernel {
         return host;
     }
 
-    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, List<Range> cmrs) {
+    static PlannerSetup plannerSetup(HostConfig config, ModuleLimits limits, PlannerKind planner, List<Range> cmrs) {
         KernelLog log = new KernelLog(Profile.V7);
         PageAllocator allocator = new PageAllocator(config);
         if (allocator.allocPagesExact(STATIC_BUFFER_BYTES, AllocationPurpose.KERNEL_STATIC).isEmpty()) {
@@ -378,12 +385,12 @@ public final class V7Kernel implements TdxKernel {
         MemlistBuilder.Result listed = MemlistBuilder.build(config, MemlistBuilder.ConvertibleCheck.V7, cmrs, allocator,
                 log);
         if (listed.failure().isPresent()) {
-            return new PlanResult.NotPlanned(listed.failure().get(), log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(listed.failure().get(), log.lines()));
         }
         if (!limits.supportedByKernel()) {
-            return new PlanResult.NotPlanned(Errno.EINVAL, log.lines());
+            return new PlannerSetup.Failed(new PlanResult.NotPlanned(Errno.EINVAL, log.lines()));
         }
         TdxMemlist tdxMemlist = listed.memlist().toTdxMemlist();
-        return CommonSteps.plannerSetup(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, log);
+        return CommonSteps.plannerSetup(allocator, tdxMemlist, tdxMemlist.ranges(), limits, Profile.V7, planner, log);
     }
 }

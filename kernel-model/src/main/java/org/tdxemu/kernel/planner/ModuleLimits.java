@@ -83,6 +83,15 @@ public record ModuleLimits(int maxTdmrs, int maxReservedPerTdmr, int pamt4kEntry
         };
     }
 
+    /** The 4K, 2M and 1G PAMTs of a TDMR of {@code tdmrSize} bytes together, as one chunk holds them. */
+    public long pamtChunkBytes(long tdmrSize) {
+        long bytes = 0;
+        for (PageSize pageSize : PageSize.values()) {
+            bytes += pamtBytes(tdmrSize, pageSize);
+        }
+        return bytes;
+    }
+
     /** tdmr_size_single(): one TDMR_INFO with its reserved areas, rounded up to TDMR_INFO_ALIGNMENT. */
     public long tdmrInfoBytes() {
         return Page.alignUp(TdmrInfo.HEADER_BYTES + (long) TdmrInfo.RESERVED_AREA_BYTES * maxReservedPerTdmr,

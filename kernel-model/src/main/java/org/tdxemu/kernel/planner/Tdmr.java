@@ -8,7 +8,7 @@ import org.tdxemu.seamcall.memory.Range;
  * One TDMR as the kernel fills it in: its range, its PAMT chunk (one allocation at
  * {@code pamtBase}: the 4K PAMT at the bottom, then the 2M, then the 1G PAMT), and its reserved
  * areas sorted by offset. In the TDMR list a failed construct_tdmrs() leaves
- * ({@link Construction.Failed}), a TDMR may have no PAMT yet (all zero, as the kernel's zeroed list
+ * ({@link PlanResult.NotPlanned}), a TDMR may have no PAMT yet (all zero, as the kernel's zeroed list
  * holds it) and the failing TDMR's areas are in the order the kernel added them.
  */
 public record Tdmr(long base, long size, long pamtBase, long pamt4kSize, long pamt2mSize, long pamt1gSize,

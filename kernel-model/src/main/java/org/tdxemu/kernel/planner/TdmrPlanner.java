@@ -71,9 +71,9 @@ public final class TdmrPlanner {
      *                   itself (upstream), or the CMRs (the later fix)
      * @param limits limits the kernel supports ({@link ModuleLimits#supportedByKernel()})
      * @return the plan, whose PAMTs the caller now owns; or the error, with every PAMT freed and the
-     *         TDMR list as the kernel left it
+     *         TDMR list as the kernel left it; either with the log as it then stands
      */
-    public static Construction construct(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits,
+    public static PlanResult construct(TdxMemlist memlist, AddressRanges holeSource, ModuleLimits limits,
                                          PlannerRules rules, ContigAllocator allocator, KernelLog log) {
         if (!limits.supportedByKernel()) {
             throw new IllegalArgumentException("limits the kernel cannot work with: " + limits);
@@ -81,7 +81,7 @@ public final class TdmrPlanner {
         return new TdmrPlanner(memlist, holeSource, limits, rules, allocator, log).construct();
     }
 
-    private Construction construct() {
+    private PlanResult construct() {
         if (!fillOutTdmrs()) {
             int maxTdmrs = limits.maxTdmrs();
             return failed(new Tdmr[maxTdmrs], Optional.of(Shortfall.tdmrs(maxTdmrs, tdmrsNeeded(), maxTdmrs)));
@@ -94,7 +94,7 @@ public final class TdmrPlanner {
         if (failure != null) {
             return reservedAreasFailed(tdmrs);
         }
-        return new Construction.Built(new TdmrPlan(List.of(tdmrs)));
+        return new PlanResult.Planned(new TdmrPlan(List.of(tdmrs)), log.lines());
     }
 
     /** fill_out_tdmrs(): one TDMR per memory block, skipping what the previous TDMR already covers. */
@@ -282,7 +282,7 @@ public final class TdmrPlanner {
      * The failing TDMR gets the areas the kernel had added to it, in the order it added them (it
      * sorts only once all fit); then every PAMT is freed.
      */
-    private Construction reservedAreasFailed(Tdmr[] tdmrs) {
+    private PlanResult reservedAreasFailed(Tdmr[] tdmrs) {
         int failing = 0;
         while (tdmrs[failing] != null) {
             failing++;
@@ -299,12 +299,12 @@ public final class TdmrPlanner {
      * The error, with the TDMR list as the kernel left it: the entries of {@code populated} that
      * are there, and for each null one its TDMR with the PAMT allocated so far and no areas.
      */
-    private Construction failed(Tdmr[] populated, Optional<Shortfall> shortfall) {
+    private PlanResult failed(Tdmr[] populated, Optional<Shortfall> shortfall) {
         List<Tdmr> tdmrs = new ArrayList<>(populated.length);
         for (int i = 0; i < populated.length; i++) {
             tdmrs.add(populated[i] != null ? populated[i] : withAreas(i, List.of()));
         }
-        return new Construction.Failed(failure, tdmrs, shortfall);
+        return PlanResult.NotPlanned.of(failure, tdmrs, shortfall, log.lines());
     }
 
     private Tdmr withAreas(int tdmr, List<ReservedArea> areas) {

@@ -10,6 +10,7 @@ import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.planner.ModuleLimits;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.kernel.testing.Hosts;
 import org.tdxemu.kernel.testing.TestMachine;

@@ -139,16 +139,16 @@ class TdmrPlannerPropertyTest {
         }
         TdxMemlist tdxMemlist = TdxMemlist.of(blocks);
         List<Range> holeSource = layout.holesFromCmrs() ? layout.cmrs() : memlist;
-        Construction construction = TdmrPlanner.construct(tdxMemlist, AddressRanges.of(holeSource), layout.limits(),
+        PlanResult construction = TdmrPlanner.construct(tdxMemlist, AddressRanges.of(holeSource), layout.limits(),
                 PlannerRules.of(Profile.MAINLINE), allocator, log);
 
-        if (construction instanceof Construction.Built built) {
+        if (construction instanceof PlanResult.Planned built) {
             checkPlan(built.plan(), layout, memlist, holeSource);
             assertEquals(built.plan().tdmrs().stream().map(Tdmr::pamtChunk).toList(), allocator.live);
             assertEquals(pages.managedBytes() - built.plan().pamtBytes(), pages.freeBytes());
             return;
         }
-        Construction.Failed failed = (Construction.Failed) construction;
+        PlanResult.NotPlanned failed = (PlanResult.NotPlanned) construction;
         Errno errno = failed.errno();
         assertEquals(List.of(), allocator.live, "a failed plan frees every PAMT");
         assertEquals(pages.managedBytes(), pages.freeBytes());
@@ -230,7 +230,7 @@ class TdmrPlannerPropertyTest {
                 "one area per hole and per PAMT inside " + tdmr.range());
     }
 
-    private static void checkReservedAreasExhausted(KernelLog log, Construction.Failed failed, List<Range> tdmrs,
+    private static void checkReservedAreasExhausted(KernelLog log, PlanResult.NotPlanned failed, List<Range> tdmrs,
                                                     Layout layout, List<Range> holeSource, List<Range> pamts) {
         // A warning that TDMRs run low may come first.
         String last = log.lines().get(log.lines().size() - 1);

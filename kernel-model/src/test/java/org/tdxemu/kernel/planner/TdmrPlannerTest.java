@@ -20,7 +20,6 @@ import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.host.PageAllocator;
 import org.tdxemu.kernel.init.HoleSource;
 import org.tdxemu.kernel.init.KernelOptions;
-import org.tdxemu.kernel.init.PlanResult;
 import org.tdxemu.kernel.init.TdxKernel;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.testing.Hosts;
@@ -160,8 +159,9 @@ class TdmrPlannerTest {
     void anEmptyMemoryListFailsWithEnomemAfterTheNodeFallbackWarning() {
         KernelLog log = new KernelLog(Profile.MAINLINE);
         PlacedAllocator allocator = new PlacedAllocator();
-        assertEquals(new Construction.Failed(Errno.ENOMEM, List.of(new Tdmr(0, 0, 0, 0, 0, 0, List.of())),
-                Optional.of(Shortfall.pamtPages(0, 0))), construct(TdxMemlist.of(List.of()), allocator, log));
+        assertEquals(PlanResult.NotPlanned.of(Errno.ENOMEM, List.of(new Tdmr(0, 0, 0, 0, 0, 0, List.of())),
+                Optional.of(Shortfall.pamtPages(0, 0)), List.of("virt/tdx: TDMR [0x0, 0x0): unable to find local NUMA"
+                        + " node for PAMT allocation, fallback to use node 0.")), construct(TdxMemlist.of(List.of()), allocator, log));
         assertEquals(List.of("virt/tdx: TDMR [0x0, 0x0): unable to find local NUMA node for PAMT allocation, fallback"
                 + " to use node 0."), log.lines());
         assertEquals(List.of(0L), allocator.requestedPages);
@@ -300,9 +300,9 @@ class TdmrPlannerTest {
         PageAllocator allocator = new PageAllocator(host);
         long free = allocator.freeBytes();
         KernelLog log = new KernelLog(Profile.MAINLINE);
-        Construction construction = TdmrPlanner.construct(memlistOf(host), memlistOf(host).ranges(),
+        PlanResult construction = TdmrPlanner.construct(memlistOf(host), memlistOf(host).ranges(),
                 ModuleLimits.DEFAULT, PlannerRules.of(Profile.MAINLINE), allocator, log);
-        Construction.Failed failed = assertInstanceOf(Construction.Failed.class, construction);
+        PlanResult.NotPlanned failed = assertInstanceOf(PlanResult.NotPlanned.class, construction);
         assertEquals(Errno.ENOSPC, failed.errno());
         assertEquals(Optional.of(Shortfall.reservedAreas(0, 17, 16)), failed.shortfall());
         assertEquals(List.of("virt/tdx: initialization failed: TDMR [0x40000000, 0x80000000): reserved areas exhausted."),
@@ -403,7 +403,7 @@ class TdmrPlannerTest {
                 new TdxMemblock(8 * GIB, 9 * GIB, 0), new TdxMemblock(10 * GIB, 11 * GIB, 0)));
         PlacedAllocator allocator = new PlacedAllocator(7 * GIB, 6 * GIB, 5 * GIB);
         KernelLog log = new KernelLog(Profile.MAINLINE);
-        Construction.Failed failed = assertInstanceOf(Construction.Failed.class, TdmrPlanner.construct(memlist,
+        PlanResult.NotPlanned failed = assertInstanceOf(PlanResult.NotPlanned.class, TdmrPlanner.construct(memlist,
                 memlist.ranges(), ModuleLimits.uniform(64, 2, 16), PlannerRules.of(Profile.MAINLINE), allocator, log));
         long pamt4G = (4104 * 4 + 4) * 1024L;
         long pamt1G = (4104 + 4) * 1024L;
@@ -450,7 +450,7 @@ class TdmrPlannerTest {
         }
     }
 
-    private static Construction construct(TdxMemlist memlist, ContigAllocator allocator, KernelLog log) {
+    private static PlanResult construct(TdxMemlist memlist, ContigAllocator allocator, KernelLog log) {
         return TdmrPlanner.construct(memlist, memlist.ranges(), ModuleLimits.DEFAULT, PlannerRules.of(Profile.MAINLINE),
                 allocator, log);
     }
@@ -461,8 +461,8 @@ class TdmrPlannerTest {
     @Test
     void adjacentPamtChunksAreNotMerged() {
         TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 6 * GIB, 0), new TdxMemblock(8 * GIB, 10 * GIB, 0)));
-        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(4 * GIB, 4 * GIB + PAMT_2G),
-                new KernelLog(Profile.MAINLINE))).plan();
+        TdmrPlan plan = planned(construct(memlist, new PlacedAllocator(4 * GIB, 4 * GIB + PAMT_2G),
+                new KernelLog(Profile.MAINLINE)));
         assertEquals(List.of(new ReservedArea(0, PAMT_2G), new ReservedArea(PAMT_2G, PAMT_2G)),
                 plan.tdmrs().get(0).reservedAreas());
     }
@@ -472,8 +472,8 @@ class TdmrPlannerTest {
     void aPamtChunkStraddlingTwoTdmrsIsClippedIntoEach() {
         TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 6 * GIB, 0), new TdxMemblock(6 * GIB, 8 * GIB, 1)));
         long chunk = 6 * GIB - 4 * MIB;
-        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(chunk, 7 * GIB),
-                new KernelLog(Profile.MAINLINE))).plan();
+        TdmrPlan plan = planned(construct(memlist, new PlacedAllocator(chunk, 7 * GIB),
+                new KernelLog(Profile.MAINLINE)));
         assertEquals(List.of(new Range(4 * GIB, 6 * GIB), new Range(6 * GIB, 8 * GIB)), tdmrRanges(plan));
         assertEquals(List.of(new ReservedArea(2 * GIB - 4 * MIB, 4 * MIB)), plan.tdmrs().get(0).reservedAreas());
         assertEquals(List.of(new ReservedArea(0, PAMT_2G - 4 * MIB), new ReservedArea(GIB, PAMT_2G)),
@@ -484,8 +484,8 @@ class TdmrPlannerTest {
     @Test
     void reservedAreasComeOutSortedThoughPamtsAreAddedAfterTheHoles() {
         TdxMemlist memlist = TdxMemlist.of(List.of(new TdxMemblock(4 * GIB, 5 * GIB + 512 * MIB, 0)));
-        TdmrPlan plan = ((Construction.Built) construct(memlist, new PlacedAllocator(4 * GIB + 64 * MIB),
-                new KernelLog(Profile.MAINLINE))).plan();
+        TdmrPlan plan = planned(construct(memlist, new PlacedAllocator(4 * GIB + 64 * MIB),
+                new KernelLog(Profile.MAINLINE)));
         assertEquals(List.of(new ReservedArea(64 * MIB, (4104 * 2 + 4) * 1024L), new ReservedArea(GIB + 512 * MIB, 512 * MIB)),
                 plan.tdmrs().get(0).reservedAreas());
     }
@@ -498,11 +498,11 @@ class TdmrPlannerTest {
         PlacedAllocator allocator = new PlacedAllocator(4 * GIB, 6 * GIB);
         KernelLog log = new KernelLog(Profile.MAINLINE);
         long chunk = (4104 + 4) * 1024L;
-        assertEquals(new Construction.Failed(Errno.ENOMEM, List.of(
+        assertEquals(PlanResult.NotPlanned.of(Errno.ENOMEM, List.of(
                         new Tdmr(4 * GIB, GIB, 4 * GIB, 4096 * 1024L, 8 * 1024L, 4 * 1024L, List.of()),
                         new Tdmr(6 * GIB, GIB, 6 * GIB, 4096 * 1024L, 8 * 1024L, 4 * 1024L, List.of()),
                         new Tdmr(8 * GIB, GIB, 0, 0, 0, 0, List.of())),
-                Optional.of(Shortfall.pamtPages(2, chunk / Page.SIZE))), construct(memlist, allocator, log));
+                Optional.of(Shortfall.pamtPages(2, chunk / Page.SIZE)), List.of()), construct(memlist, allocator, log));
         assertEquals(List.of(Range.ofSize(4 * GIB, chunk), Range.ofSize(6 * GIB, chunk)), allocator.freed);
         assertEquals(List.of(), log.lines());
     }

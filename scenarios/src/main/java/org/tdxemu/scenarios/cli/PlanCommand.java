@@ -3,7 +3,7 @@ package org.tdxemu.scenarios.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.scenarios.output.JsonReports;
 import org.tdxemu.scenarios.picture.MemoryPicture;
 import org.tdxemu.scenarios.picture.MemoryPictureSvg;
@@ -18,9 +18,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Tdxemu.Version.class,
-        description = {"Prints the TDMR plan the kernel would build, without running the module."},
+        description = {"Prints the TDMR plan the kernel would build, without running the module.",
+                "With --planner optimal (or kernel.planner in the scenario), the plan tdxemu's optimal planner builds."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the kernel can plan", "1:it cannot", "2:bad input"})
+        exitCodeList = {"0:the planner can plan", "1:it cannot", "2:bad input"})
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -51,9 +52,9 @@ final class PlanCommand implements Callable<Integer> {
             OutputFiles.write(svg, "--svg", MemoryPictureSvg.file(MemoryPicture.ofPlan(scenario, plan)));
         }
         if (json) {
-            out.println(JsonReports.plan(plan).toString());
+            out.println(JsonReports.plan(scenario.kernel().planner(), plan).toString());
         } else {
-            TextReports.plan(scenario.name(), plan).forEach(out::println);
+            TextReports.plan(scenario.name(), scenario.kernel().planner(), plan).forEach(out::println);
         }
         return plan instanceof PlanResult.Planned ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
     }

@@ -10,6 +10,7 @@ import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.init.HoleSource;
 import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.spec.ModuleSpec;
 import org.tdxemu.scenarios.spec.Scenario;
@@ -20,7 +21,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The what-if options every command that runs or plans a scenario takes: the same machine as
- * another kernel, or against another module. A scenario's expectations describe the scenario as
+ * another kernel, against another module, or with another TDMR planner. A scenario's expectations describe the scenario as
  * written, so an option that changes it also says so ({@link Applied#changes()}).
  */
 final class WhatIf {
@@ -41,6 +42,10 @@ final class WhatIf {
             description = "play the module with Dynamic PAMT, or without it (--no-dynamic-pamt); 1.5 only")
     Boolean dynamicPamt;
 
+    @Option(names = "--planner", paramLabel = "P", converter = PlannerConverter.class,
+            description = "build the TDMRs with the kernel's planner (kernel) or tdxemu's optimal one (optimal)")
+    PlannerKind planner;
+
     /** A scenario with the options applied, and the options that changed it, as the user typed them. */
     record Applied(Scenario scenario, List<String> changes) {
     }
@@ -54,7 +59,7 @@ final class WhatIf {
                 throw new ScenarioException("--kernel-profile v7: " + scenario.name()
                         + " takes holes from the CMRs, a fix the v7 profile never had");
             }
-            result = result.withKernel(new KernelOptions(profile, holes));
+            result = result.withKernel(new KernelOptions(profile, holes, scenario.kernel().planner()));
             changes.add("--kernel-profile " + ScenarioReader.profileName(profile));
         }
         if (holes != null && holes != result.kernel().holes()) {
@@ -62,8 +67,12 @@ final class WhatIf {
                 throw new ScenarioException("--holes cmr: " + scenario.name()
                         + " runs the v7 profile, which never had holes from the CMRs");
             }
-            result = result.withKernel(new KernelOptions(result.kernel().profile(), holes));
+            result = result.withKernel(new KernelOptions(result.kernel().profile(), holes, result.kernel().planner()));
             changes.add("--holes " + ScenarioReader.holesName(holes));
+        }
+        if (planner != null && planner != result.kernel().planner()) {
+            result = result.withKernel(result.kernel().withPlanner(planner));
+            changes.add("--planner " + ScenarioReader.plannerName(planner));
         }
         ModuleSpec module = moduleFor(scenario.module());
         if (moduleVersion != null && moduleVersion != scenario.module().version()) {
@@ -134,6 +143,12 @@ final class WhatIf {
     static final class HolesConverter extends AsScenariosRead<HoleSource> {
         HolesConverter() {
             super(ScenarioReader::holes);
+        }
+    }
+
+    static final class PlannerConverter extends AsScenariosRead<PlannerKind> {
+        PlannerConverter() {
+            super(ScenarioReader::planner);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,6 +35,7 @@ import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.init.HoleSource;
 import org.tdxemu.kernel.init.KernelOptions;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.scenarios.format.JsonValue.JsonObject;
 import org.tdxemu.scenarios.spec.Expectation;
 import org.tdxemu.scenarios.spec.FaultSpec;
@@ -445,19 +447,45 @@ public final class ScenarioReader {
     }
 
     private static KernelOptions kernel(JsonValue value) {
-        JsonObject k = value.object("profile", "holes");
+        JsonObject k = value.object("profile", "holes", "planner");
         Profile profile = k.optional("profile").map(ScenarioReader::profile).orElse(Profile.MAINLINE);
-        HoleSource holes = k.optional("holes").map(v -> {
-            try {
-                return holes(v.string());
-            } catch (ScenarioException e) {
-                throw v.error(e.getMessage());
-            }
-        }).orElse(HoleSource.MEMBLOCK);
+        HoleSource holes = k.optional("holes").map(v -> word(v, ScenarioReader::holes)).orElse(HoleSource.MEMBLOCK);
         if (profile == Profile.V7 && holes == HoleSource.CMRS) {
             throw k.required("holes").error("holes from the CMRs is a fix to the merged kernel; the v7 profile never had it");
         }
-        return new KernelOptions(profile, holes);
+        PlannerKind planner = k.optional("planner").map(v -> word(v, ScenarioReader::planner)).orElse(PlannerKind.KERNEL);
+        return new KernelOptions(profile, holes, planner);
+    }
+
+    /** A string read as {@code reader} reads a word, its complaint naming the field. */
+    private static <T> T word(JsonValue value, Function<String, T> reader) {
+        String text = value.string();
+        try {
+            return reader.apply(text);
+        } catch (ScenarioException e) {
+            throw value.error(e.getMessage());
+        }
+    }
+
+    /** The planner a name names: {@code kernel} or {@code optimal}. */
+    public static PlannerKind planner(String name) {
+        return named(PlannerKind.values(), name, ScenarioReader::plannerName, "planner");
+    }
+
+    /** The one of {@code values} {@code nameOf} names {@code name}; else a message that lists their names. */
+    private static <E> E named(E[] values, String name, Function<E, String> nameOf, String what) {
+        for (E value : values) {
+            if (nameOf.apply(value).equals(name)) {
+                return value;
+            }
+        }
+        throw new ScenarioException("unknown " + what + " \"" + name + "\"; known: " + Stream.of(values).map(nameOf)
+                .collect(Collectors.joining(", ")));
+    }
+
+    /** How scenario files and the command line name a planner. */
+    public static String plannerName(PlannerKind planner) {
+        return planner.name().toLowerCase(Locale.ROOT);
     }
 
     /** Where holes come from, as scenario files and the command line name it: {@code memblock} or {@code cmr}. */
@@ -475,23 +503,12 @@ public final class ScenarioReader {
     }
 
     public static Profile profile(JsonValue value) {
-        String text = value.string();
-        try {
-            return profile(text);
-        } catch (ScenarioException e) {
-            throw value.error(e.getMessage());
-        }
+        return word(value, ScenarioReader::profile);
     }
 
     /** The kernel profile a name names: {@code "mainline"} or {@code "v7"}. */
     public static Profile profile(String name) {
-        for (Profile p : Profile.values()) {
-            if (profileName(p).equals(name)) {
-                return p;
-            }
-        }
-        throw new ScenarioException("unknown kernel profile \"" + name + "\"; known: " + Stream.of(Profile.values())
-                .map(ScenarioReader::profileName).collect(Collectors.joining(", ")));
+        return named(Profile.values(), name, ScenarioReader::profileName, "kernel profile");
     }
 
     /** How scenario files and the command line name a profile. */

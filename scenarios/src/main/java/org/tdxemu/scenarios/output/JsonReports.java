@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.scenarios.dmesg.ImportedMachine;
 import org.tdxemu.scenarios.dmesg.Reproduction;
 import org.tdxemu.scenarios.dmesg.Source;
+import org.tdxemu.scenarios.format.ScenarioReader;
 import org.tdxemu.scenarios.run.RunReport;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.leaf.Leaf;
@@ -87,14 +89,15 @@ public final class JsonReports {
     }
 
     /**
-     * {@code plan --json}: errno, reason and failure (null when planned), pamtKb, tdmrs, log. When
+     * {@code plan --json}: planner, errno, reason and failure (null when planned), pamtKb, tdmrs, log. When
      * the kernel cannot plan, tdmrs holds the TDMRs as it left them, pamtKb is 0 (it freed every
      * PAMT), reason is the line for people and failure the same in numbers:
      * {@code {"tdmr": 0, "needed": 17, "limit": 16, "what": "reserved areas"}}; both stay null when
      * the kernel failed before building TDMRs.
      */
-    public static ObjectNode plan(PlanResult plan) {
+    public static ObjectNode plan(PlannerKind planner, PlanResult plan) {
         ObjectNode json = JSON.createObjectNode();
+        json.put("planner", ScenarioReader.plannerName(planner));
         if (plan instanceof PlanResult.Planned planned) {
             json.putNull("errno");
             json.putNull("reason");

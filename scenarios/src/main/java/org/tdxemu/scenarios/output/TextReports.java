@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.scenarios.fault.CountingSeamcall.FailedCall;
@@ -86,9 +87,10 @@ public final class TextReports {
      * areas as TDMR_INFO holds them, offset from the TDMR's base and size), then the totals; or,
      * when the kernel cannot plan, the TDMRs as it left them and why, e.g.
      * {@code emr-17-holes: the kernel cannot plan: ENOSPC (-28): TDMR [0x0, 0x80000000) needs 17
-     * reserved areas, the module takes 16}.
+     * reserved areas, the module takes 16}; when the optimal planner cannot, the TDMRs it would have
+     * needed and why, beginning {@code the optimal planner cannot plan}.
      */
-    public static List<String> plan(String scenario, PlanResult result) {
+    public static List<String> plan(String scenario, PlannerKind planner, PlanResult result) {
         List<String> lines = new ArrayList<>(result.log());
         List<Tdmr> tdmrs = result.tdmrs();
         for (int i = 0; i < tdmrs.size(); i++) {
@@ -109,9 +111,9 @@ public final class TextReports {
         }
         if (result instanceof PlanResult.Planned planned) {
             lines.add(String.format("%s, %d KB of PAMT", count(tdmrs.size(), "TDMR"), planned.plan().pamtKb()));
-        } else {
-            PlanResult.NotPlanned notPlanned = (PlanResult.NotPlanned) result;
-            lines.add(scenario + ": the kernel cannot plan: " + notPlanned.errno().name() + " ("
+        } else if (result instanceof PlanResult.NotPlanned notPlanned) {
+            lines.add(scenario + ": " + (planner == PlannerKind.KERNEL ? "the kernel" : "the optimal planner")
+                    + " cannot plan: " + notPlanned.errno().name() + " ("
                     + notPlanned.errno().kernelReturn() + ")" + notPlanned.reason().map(r -> ": " + r).orElse(""));
         }
         return lines;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.init.HoleSource;
-import org.tdxemu.kernel.init.PlanResult;
+import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Shortfall;
 import org.tdxemu.kernel.planner.Tdmr;

@@ -161,6 +161,18 @@ class MalformedInputCommandLineTest {
                 calls.add(new String[] {command, "--kernel-profile", profile, "small-v7"});
             }
         }
+        for (String planner : List.of("", "bogus", "Optimal", "kernel ", "optimal,kernel")) {
+            for (String command : List.of("run", "plan", "faults")) {
+                calls.add(new String[] {command, "--planner", planner, "small-v7"});
+            }
+        }
+        for (String random : List.of("0", "-1", "1000001", "x", "", "1e3", "99999999999")) {
+            calls.add(new String[] {"planners", "--random", random});
+        }
+        calls.add(new String[] {"planners", "--seed", "5"});
+        calls.add(new String[] {"planners", "--random", "2", "--seed", "x"});
+        calls.add(new String[] {"planners", "--random", "2", "--seed", ""});
+        calls.add(new String[] {"planners", "no-such-layout"});
         for (String version : List.of("", "1", "1.5.01", "2.0", "one")) {
             calls.add(new String[] {"run", "--module-version", version, "small-v7"});
             calls.add(new String[] {"replay", "--module-version", version, "x.jsonl"});

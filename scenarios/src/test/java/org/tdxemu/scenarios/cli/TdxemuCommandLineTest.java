@@ -140,7 +140,7 @@ class TdxemuCommandLineTest {
                 "  reserved +0x0 size 0x805000",
                 "  reserved +0x180d000 size 0x180d000",
                 "2 TDMRs, 32840 KB of PAMT"), """
-                {"errno": null, "reason": null, "failure": null, "pamtKb": 32840, "tdmrs": [
+                {"planner": "kernel", "errno": null, "reason": null, "failure": null, "pamtKb": 32840, "tdmrs": [
                   {"base": "0x0", "size": "0x80000000",
                    "pamt": {"4k": {"base": "0x100000000", "size": "0x800000"}, "2m": {"base": "0x100800000", "size": "0x4000"},
                             "1g": {"base": "0x100804000", "size": "0x1000"}},
@@ -214,7 +214,7 @@ class TdxemuCommandLineTest {
                 "  PAMT 4K [0x10f87d000, 0x11f07d000) 2M [0x11f07d000, 0x11f0f9000) 1G [0x11f0f9000, 0x11f0fa000)",
                 "emr-17-holes: the kernel cannot plan: ENOSPC (-28): TDMR [0x0, 0x80000000) needs 17 reserved areas, "
                         + "the module takes 16"), """
-                {"errno": "ENOSPC", "reason": "TDMR [0x0, 0x80000000) needs 17 reserved areas, the module takes 16",
+                {"planner": "kernel", "errno": "ENOSPC", "reason": "TDMR [0x0, 0x80000000) needs 17 reserved areas, the module takes 16",
                  "failure": {"tdmr": 0, "needed": 17, "limit": 16, "what": "reserved areas"},
                  "pamtKb": 0, "tdmrs": [
                   {"base": "0x0", "size": "0x80000000",
@@ -242,7 +242,7 @@ class TdxemuCommandLineTest {
                 "  PAMT not allocated",
                 "tdmrs-exhausted: the kernel cannot plan: ENOSPC (-28): the memory needs 6 TDMRs, the module takes 4, "
                         + "so memory from 0x1c0000000 up is left out"), """
-                {"errno": "ENOSPC",
+                {"planner": "kernel", "errno": "ENOSPC",
                  "reason": "the memory needs 6 TDMRs, the module takes 4, so memory from 0x1c0000000 up is left out",
                  "failure": {"tdmr": 4, "needed": 6, "limit": 4, "what": "TDMRs"},
                  "pamtKb": 0, "tdmrs": [

@@ -69,6 +69,8 @@ final class ScenarioCases {
         add(Family.NAMES, "unknown-version", "module.version", "module.version", "'2.0'");
         add(Family.NAMES, "version-with-update-number", "module.version", "module.version", "'1.5.05'");
         add(Family.NAMES, "unknown-hole-source", "kernel.holes", "kernel.holes", "'e820'");
+        add(Family.NAMES, "unknown-planner", "kernel.planner", "kernel.planner", "'greedy'");
+        add(Family.NAMES, "planner-capitalized", "kernel.planner", "kernel.planner", "'Optimal'");
         add(Family.NAMES, "unknown-mode", "faults[0].mode", "faults[0].mode", "'before'");
         add(Family.NAMES, "unknown-outcome", "expect.outcome", "expect.outcome", "'succeeded'");
         add(Family.NAMES, "unknown-defect-type", "platform.defects[0].type", "platform.defects[0].type",

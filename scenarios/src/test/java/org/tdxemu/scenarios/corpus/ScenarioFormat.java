@@ -47,7 +47,7 @@ public final class ScenarioFormat {
               },
               "module": { "version": "1.5", "maxTdmrs": 64, "maxReservedPerTdmr": 16, "pamtEntrySize": 16,
                           "tdxFeatures0": "0x40000", "dynamicPamt": true },
-              "kernel": { "profile": "mainline", "holes": "cmr" },
+              "kernel": { "profile": "mainline", "holes": "cmr", "planner": "optimal" },
               "faults": [
                 { "leaf": "TDH.SYS.KEY.CONFIG", "occurrence": 2, "cpu": 8, "status": "TDX_KEY_GENERATION_FAILED",
                   "repeat": 1, "out": { "rdx": "0x0" }, "mode": "after" }
@@ -140,6 +140,7 @@ public final class ScenarioFormat {
                 Field.of("kernel", OBJECT),
                 Field.of("kernel.profile", CHOICE),
                 Field.of("kernel.holes", CHOICE),
+                Field.of("kernel.planner", CHOICE),
                 Field.of("faults", ARRAY),
                 Field.of("faults[]", OBJECT),
                 Field.of("faults[].leaf", CHOICE).mandatory(),

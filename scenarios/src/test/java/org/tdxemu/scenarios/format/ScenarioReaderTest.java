@@ -18,6 +18,7 @@ import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.Profile;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.init.HoleSource;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.scenarios.spec.Expectation;
 import org.tdxemu.scenarios.spec.FaultSpec;
 import org.tdxemu.scenarios.spec.KeyIds;
@@ -100,6 +101,7 @@ class ScenarioReaderTest {
         assertEquals(16, s.module().pamtEntrySize());
         assertEquals(Profile.MAINLINE, s.kernel().profile());
         assertEquals(HoleSource.MEMBLOCK, s.kernel().holes());
+        assertEquals(PlannerKind.KERNEL, s.kernel().planner());
         assertEquals(List.of(), s.faults());
         assertEquals(Optional.empty(), s.expect());
         assertEquals(Set.of(), s.platform().offlineCpus());
@@ -121,7 +123,7 @@ class ScenarioReaderTest {
                         + "{\"type\": \"incorrectCpuid\", \"leaf\": 7, \"subleaf\": 1, \"verifyMask\": \"0xff\", \"expected\": 3}, "
                         + "{\"type\": \"inconsistentCpuid\", \"cpu\": 1, \"leaf\": \"0xb\", \"mask\": \"0xffff\"}]",
                 ", \"module\": {\"version\": \"1.0\", \"maxTdmrs\": 4, \"maxReservedPerTdmr\": 8, \"pamtEntrySize\": 32, "
-                        + "\"tdxFeatures0\": \"0x0\"}, \"kernel\": {\"profile\": \"v7\"}, \"faults\": [{\"leaf\": "
+                        + "\"tdxFeatures0\": \"0x0\"}, \"kernel\": {\"profile\": \"v7\", \"planner\": \"optimal\"}, \"faults\": [{\"leaf\": "
                         + "\"TDH.SYS.TDMR.INIT\", \"status\": \"0x8000020000000001\", \"out\": {\"rdx\": \"0x40000000\"}, "
                         + "\"mode\": \"after\"}, {\"leaf\": \"TDH.SYS.INIT\", \"status\": \"VMFAILINVALID\"}]"));
         assertEquals(List.of(new PlatformDefect.IncorrectMsr(0x122), new PlatformDefect.InconsistentMsr(5, 0x982),
@@ -134,6 +136,7 @@ class ScenarioReaderTest {
         assertEquals(32, s.module().settings().pamt2mEntrySize());
         assertEquals(0, s.module().settings().tdxFeatures0());
         assertEquals(Profile.V7, s.kernel().profile());
+        assertEquals(PlannerKind.OPTIMAL, s.kernel().planner());
         assertEquals(new FaultSpec(Leaf.TDH_SYS_TDMR_INIT, 1, OptionalInt.empty(), 0x8000020000000001L, 1,
                 Map.of(Gpr.RDX, 0x40000000L), FaultSpec.Mode.AFTER), s.faults().get(0));
         assertEquals(0x8000FF00FFFF0000L, s.faults().get(1).status());
@@ -221,6 +224,10 @@ class ScenarioReaderTest {
                 error(scenario("", ", \"kernel\": {\"profile\": \"6.8\"}")));
         assertEquals("kernel.holes: holes from the CMRs is a fix to the merged kernel; the v7 profile never had it",
                 error(scenario("", ", \"kernel\": {\"profile\": \"v7\", \"holes\": \"cmr\"}")));
+        assertEquals("kernel.planner: unknown planner \"greedy\"; known: kernel, optimal",
+                error(scenario("", ", \"kernel\": {\"planner\": \"greedy\"}")));
+        assertEquals("kernel.planner: expected a string, found 1",
+                error(scenario("", ", \"kernel\": {\"planner\": 1}")));
         assertEquals("platform.defects[0].type: unknown defect \"badSmrr\"; known: incorrectMsr, incorrectCpuid, "
                 + "limitCpuidMaxval, inconsistentMsr, inconsistentCpuid",
                 error(scenario(", \"defects\": [{\"type\": \"badSmrr\"}]", "")));

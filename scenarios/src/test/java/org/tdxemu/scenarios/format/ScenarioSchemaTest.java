@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.tdxemu.emulator.module.ModuleVersion;
 import org.tdxemu.kernel.Errno;
 import org.tdxemu.kernel.Profile;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.scenarios.Library;
 import org.tdxemu.scenarios.corpus.MalformedCorpus;
 import org.tdxemu.scenarios.corpus.MalformedInput;
@@ -174,6 +175,8 @@ class ScenarioSchemaTest {
                 names("/properties/expect/properties/errno/enum"));
         assertEquals(names(Stream.of(Profile.values()).map(ScenarioReader::profileName)),
                 names("/properties/kernel/properties/profile/enum"));
+        assertEquals(names(Stream.of(PlannerKind.values()).map(ScenarioReader::plannerName)),
+                names("/properties/kernel/properties/planner/enum"));
         assertEquals(names(Stream.of(ModuleVersion.values()).map(ModuleVersion::label)),
                 names("/properties/module/properties/version/enum"));
         assertEquals(names(Stream.of(FaultSpec.Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT))),
@@ -189,8 +192,8 @@ class ScenarioSchemaTest {
                 .collect(Collectors.groupingBy(e -> e.family().slug() + "/" + e.defect(), TreeMap::new,
                         Collectors.counting()));
         assertEquals(new TreeMap<>(BLIND_SPOTS), passed);
-        assertEquals(1232, json.size(), "corpus entries that are JSON");
-        assertEquals(1022, json.size() - passed.values().stream().mapToLong(Long::longValue).sum(),
+        assertEquals(1239, json.size(), "corpus entries that are JSON");
+        assertEquals(1029, json.size() - passed.values().stream().mapToLong(Long::longValue).sum(),
                 "corpus entries the schema refuses");
     }
 
