@@ -163,7 +163,7 @@ class TdxemuCommandLineTest {
                 "  reserved +0x0 size 0x15000",
                 "  reserved +0x15000 size 0x15000",
                 "2 TDMRs, 168 KB of PAMT"), """
-                {"errno": null, "reason": null, "failure": null, "pamtKb": 168, "tdmrs": [
+                {"planner": "kernel", "errno": null, "reason": null, "failure": null, "pamtKb": 168, "tdmrs": [
                   {"base": "0x0", "size": "0x80000000",
                    "pamt": {"4k": {"base": "0x100000000", "size": "0x10000"}, "2m": {"base": "0x100010000", "size": "0x4000"},
                             "1g": {"base": "0x100014000", "size": "0x1000"}},
