@@ -1,16 +1,20 @@
 package org.tdxemu.scenarios.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tdxemu.kernel.layout.LayoutSpec;
 import org.tdxemu.kernel.layout.Layouts;
 import org.tdxemu.kernel.layout.RandomLayouts;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.scenarios.Library;
 import org.tdxemu.scenarios.compare.Comparison;
 import org.tdxemu.scenarios.compare.LayoutScenarios;
 import org.tdxemu.scenarios.output.ComparisonReports;
+import org.tdxemu.scenarios.picture.MemoryPicture;
+import org.tdxemu.scenarios.picture.MemoryPictureSvg;
 import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.scenarios.spec.ScenarioException;
 import picocli.CommandLine.Command;
@@ -49,6 +53,10 @@ final class PlannersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
+    @Option(names = "--svg", paramLabel = "OUT.svg", description = "also draw the layout's two plans, the kernel's "
+            + "above the optimal one, over one address axis (one FILE, or --random 1)")
+    Path svg;
+
     @Override
     public Integer call() {
         if (random != null && (random < 1 || random > MAX_RANDOM)) {
@@ -56,6 +64,13 @@ final class PlannersCommand implements Callable<Integer> {
         }
         if (seed != null && random == null) {
             throw new ScenarioException("--seed: only with --random N (see `tdxemu help planners`)");
+        }
+        if (svg != null) {
+            if (files.size() + (random == null ? 0 : random) != 1) {
+                throw new ScenarioException("--svg: draws the plans of one layout: give one FILE, or --random 1 "
+                        + "without FILE");
+            }
+            OutputFiles.checkWritable(svg, "--svg");
         }
         List<Scenario> scenarios = new ArrayList<>();
         List<String> names = files.isEmpty() && random == null ? Library.names() : files;
@@ -73,6 +88,9 @@ final class PlannersCommand implements Callable<Integer> {
                     : LayoutScenarios.of(Layouts.generate(specs.get(i - scenarios.size())));
             Comparison comparison = Comparison.of(scenario);
             comparisons.add(comparison);
+            if (svg != null) {
+                OutputFiles.write(svg, "--svg", picture(scenario, comparison));
+            }
             if (!json) {
                 ComparisonReports.rows(comparison, nameWidth).forEach(out::println);
                 out.flush();
@@ -84,6 +102,16 @@ final class PlannersCommand implements Callable<Integer> {
             out.println(ComparisonReports.totals(comparisons));
         }
         return comparisons.stream().allMatch(PlannersCommand::optimalHolds) ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
+    }
+
+    /** The kernel's plan above the optimal one, as one SVG file. */
+    private static String picture(Scenario scenario, Comparison comparison) {
+        List<MemoryPicture> plans = comparison.sides().stream()
+                .map(side -> MemoryPicture.ofPlan(scenario, side.plan(), scenario.name() + ", "
+                        + (side.planner() == PlannerKind.KERNEL ? "the kernel's planner" : "the optimal planner"),
+                        "cannot plan"))
+                .toList();
+        return MemoryPictureSvg.file(scenario.name() + ": the kernel's planner and the optimal planner", plans);
     }
 
     /** Where the module took the kernel's plan, it took the optimal one, of no more PAMT. */

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.init.HoleSource;
 import org.tdxemu.kernel.planner.PlanResult;
+import org.tdxemu.kernel.planner.PlannerKind;
 import org.tdxemu.kernel.planner.ReservedArea;
 import org.tdxemu.kernel.planner.Shortfall;
 import org.tdxemu.kernel.planner.Tdmr;
@@ -48,13 +49,22 @@ public record MemoryPicture(String title, Optional<String> trouble, List<MemoryR
 
     /** What {@code plan} draws: the plan the kernel builds for the scenario's host, or how far it got. */
     public static MemoryPicture ofPlan(Scenario scenario, PlanResult plan) {
+        return ofPlan(scenario, plan, scenario.name(), scenario.kernel().planner() == PlannerKind.OPTIMAL
+                ? "the optimal planner cannot plan" : "the kernel cannot plan");
+    }
+
+    /**
+     * {@link #ofPlan(Scenario, PlanResult)} titled {@code "<subject>: 3 TDMRs, …"}, or {@code
+     * "<subject>: <cannotPlan>: ENOSPC (-28)"} when there is no plan.
+     */
+    public static MemoryPicture ofPlan(Scenario scenario, PlanResult plan, String subject, String cannotPlan) {
         if (plan instanceof PlanResult.Planned planned) {
-            return drawn(scenario, scenario.name() + ": " + TextReports.count(plan.tdmrs().size(), "TDMR") + ", "
+            return drawn(scenario, subject + ": " + TextReports.count(plan.tdmrs().size(), "TDMR") + ", "
                     + planned.plan().pamtKb() + " KB of PAMT" + share(scenario.platform(), plan.tdmrs()), Optional.empty(),
                     plan.tdmrs());
         }
         PlanResult.NotPlanned notPlanned = (PlanResult.NotPlanned) plan;
-        String title = scenario.name() + ": the kernel cannot plan: " + notPlanned.errno().name() + " ("
+        String title = subject + ": " + cannotPlan + ": " + notPlanned.errno().name() + " ("
                 + notPlanned.errno().kernelReturn() + ")";
         String why = notPlanned.reason().orElse(notPlanned.log().isEmpty() ? "no TDMRs were built"
                 : notPlanned.log().get(notPlanned.log().size() - 1));

@@ -73,9 +73,25 @@ public final class MemoryPictureSvg {
         return Svg.xml(draw(picture));
     }
 
+    /** {@link #drawStacked} as a standalone SVG file. */
+    public static String file(String title, List<MemoryPicture> pictures) {
+        return Svg.xml(drawStacked(title, pictures));
+    }
+
     /** Where {@code picture} puts each lane and each address. */
     public static Layout layout(MemoryPicture picture) {
-        AddressAxis axis = new AddressAxis(boundaries(picture), LEFT, CHART_WIDTH);
+        return layout(picture, axis(List.of(picture)));
+    }
+
+    /** One axis for {@code pictures}: every address any of them draws is a boundary of it. */
+    static AddressAxis axis(List<MemoryPicture> pictures) {
+        SortedSet<Long> boundaries = new TreeSet<>();
+        pictures.forEach(picture -> boundaries.addAll(boundaries(picture)));
+        return new AddressAxis(boundaries, LEFT, CHART_WIDTH);
+    }
+
+    /** Where {@code picture} puts each lane, over {@code axis}. */
+    static Layout layout(MemoryPicture picture, AddressAxis axis) {
         List<LegendPlace> legend = legendPlaces(legendItems(picture, axis), axis);
         int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1).row() + 1;
         double y = legendTop(picture) + legendRows * LEGEND_ROW + 8;
@@ -95,11 +111,46 @@ public final class MemoryPictureSvg {
     /** {@code picture} as an {@code <svg>} element, for a file or an HTML page. */
     public static Element draw(MemoryPicture picture) {
         Layout layout = layout(picture);
-        Element svg = Svg.root(layout.width(), layout.height())
+        Element svg = background(picture.title(), layout.width(), layout.height());
+        panel(svg, picture, layout);
+        return svg;
+    }
+
+    /**
+     * Pictures of one host, one above the other over one axis, so that an address lies at the same
+     * x in each and a boundary one of them draws is a line through all of them.
+     */
+    public static Element drawStacked(String title, List<MemoryPicture> pictures) {
+        AddressAxis axis = axis(pictures);
+        List<Layout> layouts = pictures.stream().map(picture -> layout(picture, axis)).toList();
+        double width = layouts.stream().mapToDouble(Layout::width).max().orElse(0);
+        double height = layouts.stream().mapToDouble(Layout::height).sum();
+        Element svg = background(title, width, height);
+        double top = 0;
+        for (int i = 0; i < pictures.size(); i++) {
+            if (i > 0) {
+                line(svg, 0, top, width, top).attr("stroke", Palette.INK).attr("stroke-width", "1");
+            }
+            Element panel = Svg.child(svg, "g").attr("class", "panel")
+                    .attr("transform", "translate(0 " + Svg.number(top) + ")");
+            panel(panel, pictures.get(i), layouts.get(i));
+            top += layouts.get(i).height();
+        }
+        return svg;
+    }
+
+    /** An {@code <svg>} of that size with the picture's fonts, patterns and white ground, titled {@code title}. */
+    private static Element background(String title, double width, double height) {
+        Element svg = Svg.root(width, height)
                 .attr("font-family", "DejaVu Sans, Liberation Sans, Arial, sans-serif");
-        Svg.child(svg, "title").text(picture.title());
+        Svg.child(svg, "title").text(title);
         definitions(svg);
         Svg.child(svg, "rect").attr("width", "100%").attr("height", "100%").attr("fill", "#ffffff");
+        return svg;
+    }
+
+    /** Everything {@code picture} shows, laid out by {@code layout}, into {@code svg}. */
+    private static void panel(Element svg, MemoryPicture picture, Layout layout) {
         text(svg, PAD, PAD + 14, picture.title(), 15, Palette.INK).attr("font-weight", "bold");
         picture.trouble().ifPresent(why -> text(svg, PAD, PAD + 34, why, 13, Palette.TROUBLE));
         legend(svg, picture, layout);
@@ -111,7 +162,6 @@ public final class MemoryPictureSvg {
         tdmrs(svg, picture, layout);
         reservedAreas(svg, picture, layout);
         axis(svg, layout);
-        return svg;
     }
 
     /** Every address the picture draws: the axis's boundaries. */

@@ -173,6 +173,10 @@ class MalformedInputCommandLineTest {
         calls.add(new String[] {"planners", "--random", "2", "--seed", "x"});
         calls.add(new String[] {"planners", "--random", "2", "--seed", ""});
         calls.add(new String[] {"planners", "no-such-layout"});
+        calls.add(new String[] {"planners", "--svg", directory.resolve("p.svg").toString()});
+        calls.add(new String[] {"planners", "small-v7", "--svg", directory.resolve("missing/p.svg").toString()});
+        calls.add(new String[] {"planners", "small-v7", "--svg", directory.toString()});
+        calls.add(new String[] {"planners", "small-v7", "--svg"});
         for (String version : List.of("", "1", "1.5.01", "2.0", "one")) {
             calls.add(new String[] {"run", "--module-version", version, "small-v7"});
             calls.add(new String[] {"replay", "--module-version", version, "x.jsonl"});

@@ -1,12 +1,25 @@
 package org.tdxemu.scenarios.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tdxemu.scenarios.cli.Cli.tdxemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
+import org.jsoup.select.Elements;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tdxemu.scenarios.cli.Cli.Result;
 
 /**
@@ -69,6 +82,71 @@ class PlannersCommandLineTest {
         Result r = tdxemu("faults", "small-v7", "--planner", "optimal");
         assertEquals("small-v7: 13 SEAMCALLs faulted, 164 runs, 0 violations", r.lines().get(0));
         assertEquals(0, r.status());
+    }
+
+    /**
+     * Both plans of one layout, the kernel's above the optimal one, over one axis: every address
+     * either draws is labelled in both, at the same x, so a TDMR boundary can be followed down.
+     */
+    @Test
+    void theSvgDrawsBothPlansOverOneAxis(@TempDir Path scratch) throws IOException {
+        Path svg = scratch.resolve("planners.svg");
+        Result drawn = tdxemu("planners", "emr-17-holes", "--svg", svg.toString());
+        assertEquals(tdxemu("planners", "emr-17-holes"), drawn, "--svg leaves what is printed as it is");
+        Document picture = Jsoup.parse(Files.readString(svg), "", Parser.xmlParser());
+        Elements panels = picture.select("svg > g.panel");
+        assertEquals(List.of("translate(0 0)", "translate(0 397)"), panels.eachAttr("transform"));
+        assertEquals("emr-17-holes, the kernel's planner: cannot plan: ENOSPC (-28)",
+                panels.get(0).child(0).text());
+        assertEquals("TDMR [0x0, 0x80000000) needs 17 reserved areas, the module takes 16",
+                panels.get(0).child(1).text());
+        assertEquals("emr-17-holes, the optimal planner: 3 TDMRs, 262668 KB of PAMT (0.39% of 63.6 GiB of RAM)",
+                panels.get(1).child(0).text());
+        Map<String, String> kernelAxis = addressLabels(panels.get(0));
+        assertEquals(kernelAxis, addressLabels(panels.get(1)));
+        assertEquals("1067.3", kernelAxis.get("0x80000000"));
+        assertTrue(kernelAxis.containsKey("0x40000000"), "the optimal plan's cut at 1 GiB is on the kernel's axis too");
+        assertEquals(List.of("TDMR 0", "TDMR 1"), panels.get(0).select("g.tdmrs text").eachText());
+        assertEquals(List.of("TDMR 0", "TDMR 1", "TDMR 2"), panels.get(1).select("g.tdmrs text").eachText());
+    }
+
+    /** Each address label of a panel's axis, with its x. */
+    private static Map<String, String> addressLabels(Element panel) {
+        Map<String, String> labels = new TreeMap<>();
+        for (Element label : panel.select("g.axis text")) {
+            if (label.text().startsWith("0x")) {
+                labels.put(label.text(), label.attr("x"));
+            }
+        }
+        return labels;
+    }
+
+    @Test
+    void aGeneratedLayoutIsDrawnWhenItIsTheOnlyOne(@TempDir Path scratch) throws IOException {
+        Path svg = scratch.resolve("random.svg");
+        Result drawn = tdxemu("planners", "--random", "1", "--seed", "7", "--svg", svg.toString());
+        assertEquals(0, drawn.status(), drawn.err());
+        Elements panels = Jsoup.parse(Files.readString(svg), "", Parser.xmlParser()).select("svg > g.panel");
+        assertEquals(List.of("2224G-3n-574r-none, the kernel's planner: cannot plan: ENOSPC (-28)"),
+                List.of(panels.get(0).child(0).text()));
+        assertTrue(panels.get(1).child(0).text().startsWith("2224G-3n-574r-none, the optimal planner: "),
+                panels.get(1).child(0).text());
+    }
+
+    @Test
+    void theSvgIsOfOneLayoutOnly(@TempDir Path scratch) {
+        String out = scratch.resolve("p.svg").toString();
+        String oneLayout = "--svg: draws the plans of one layout: give one FILE, or --random 1 without FILE\n";
+        for (List<String> args : List.of(List.of("planners", "--svg", out),
+                List.of("planners", "small-v7", "emr-17-holes", "--svg", out),
+                List.of("planners", "--random", "2", "--svg", out),
+                List.of("planners", "small-v7", "--random", "1", "--svg", out))) {
+            assertEquals(new Result(2, "", oneLayout), tdxemu(args.toArray(String[]::new)), args.toString());
+        }
+        String missing = scratch.resolve("missing/p.svg").toString();
+        assertEquals(new Result(2, "", "--svg: cannot write " + missing + ": no such directory "
+                + scratch.resolve("missing") + "\n"), tdxemu("planners", "small-v7", "--svg", missing));
+        assertFalse(Files.exists(Path.of(out)));
     }
 
     @Test

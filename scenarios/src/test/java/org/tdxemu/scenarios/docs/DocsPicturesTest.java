@@ -6,6 +6,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +25,12 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.cli.Tdxemu;
 import org.tdxemu.scenarios.picture.MemoryPicture;
 import org.tdxemu.scenarios.picture.MemoryPictureSvg;
 import org.tdxemu.scenarios.picture.Rendered;
@@ -34,7 +39,7 @@ import org.tdxemu.scenarios.spec.Scenario;
 
 /**
  * The pictures in docs/images are what the code draws today: each SVG is {@code tdxemu plan NAME
- * --svg} byte for byte, and each PNG was rendered by Batik from that very SVG, as the SHA-256 it
+ * --svg} (or {@code tdxemu planners NAME --svg}) byte for byte, and each PNG was rendered by Batik from that very SVG, as the SHA-256 it
  * carries in a PNG text chunk says (fonts differ between machines, so the pixels are not compared).
  * With {@code -Dtdxemu.writePictures=true} the test writes them instead.
  */
@@ -47,7 +52,21 @@ class DocsPicturesTest {
     @ValueSource(strings = {"two-socket-2t", "emr-17-holes", "eight-socket-64t"})
     void thePictureInTheDocsIsWhatThePlanDrawsToday(String name) throws IOException {
         Scenario scenario = Library.load(name);
-        String svg = MemoryPictureSvg.file(MemoryPicture.ofPlan(scenario, ScenarioRunner.plan(scenario)));
+        checkPicture(name, MemoryPictureSvg.file(MemoryPicture.ofPlan(scenario, ScenarioRunner.plan(scenario))));
+    }
+
+    /** README's picture of both planners' plans for the Emerald Rapids host. */
+    @Test
+    void thePlannersPictureInTheDocsIsWhatPlannersDrawsToday(@TempDir Path scratch) throws IOException {
+        Path drawn = scratch.resolve("planners.svg");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(Tdxemu.OK, Tdxemu.execute(new String[] {"planners", "emr-17-holes", "--svg", drawn.toString()},
+                new PrintWriter(out), new PrintWriter(err)), err.toString());
+        checkPicture("emr-17-holes-planners", Files.readString(drawn));
+    }
+
+    private static void checkPicture(String name, String svg) throws IOException {
         Path images = Repository.root().resolve("docs/images");
         Path svgFile = images.resolve(name + ".svg");
         Path pngFile = images.resolve(name + ".png");
