@@ -141,6 +141,38 @@ class SparseHostMemoryTest {
     }
 
     @Test
+    void thePageMapTakesAtMost64HeapBytesPerPageHeld() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, 64 * TIB)), 52)) {
+            assertEquals(64 * 16, m.pageMapBytes(), "an empty map: 64 slots of two longs");
+            Random random = new Random(15);
+            byte[] pattern = {7};
+            for (int i = 0; i < 20_000; i++) {
+                m.fill(random.nextLong(64 * TIB >>> 12) << 12, 4096, pattern);
+                assertTrue(m.pageMapBytes() <= Math.max(64 * 16, 64L * m.pageCount()),
+                        m.pageMapBytes() + " bytes for " + m.pageCount() + " pages");
+            }
+            assertEquals(20_000, m.pageCount());
+            assertEquals(1, m.bufferCount());
+        }
+    }
+
+    @Test
+    void pagesDroppedAndMappedAgainKeepTheirContent() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            byte[] pattern = {1, 2};
+            for (int round = 0; round < 3; round++) {
+                m.fill(0, 1000 * 4096L, pattern);
+                assertEquals(1000, m.pageCount());
+                m.fill(0, 500 * 4096L, (byte) 0);
+                assertEquals(500, m.pageCount(), "the zeroed half is dropped");
+                assertEquals(0, m.read64(499 * 4096L));
+                assertEquals(0x0201020102010201L, m.read64(500 * 4096L));
+            }
+            assertTrue(m.pageMapBytes() <= 64L * 1000, m.pageMapBytes() + " bytes");
+        }
+    }
+
+    @Test
     void aZeroFillOfATebibyteHoldsNothing() {
         try (SparseHostMemory m = memory(List.of(new Range(0, 2 * TIB)), 52)) {
             m.fill(0, TIB, (byte) 0);
