@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -25,15 +24,15 @@ class SparseHostMemoryTest {
     private static final long GIB = 1L << 30;
     private static final long TIB = 1L << 40;
 
-    /** A pool of its own (one direct arena, no thread caches), so its figures are this test's. */
-    private final PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
+    /** A pool of its own, so its figures are this test's. */
+    private final PagePool pool = new PagePool();
 
     private SparseHostMemory memory(List<Range> installed, int addressBits) {
-        return new SparseHostMemory(installed, addressBits, pool);
+        return new SparseHostMemory(installed, addressBits, pool.allocator());
     }
 
     private long activeBuffers() {
-        return pool.metric().directArenas().get(0).numActiveAllocations();
+        return pool.liveBuffers();
     }
 
     @AfterEach
