@@ -1,0 +1,54 @@
+package org.tdxemu.scenarios.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tdxemu.scenarios.Library;
+import org.tdxemu.scenarios.spec.Scenario;
+import org.tdxemu.seamcall.leaf.Leaf;
+
+/**
+ * The campaign's shortcut, each run answered from the clean run for as long as it repeats it,
+ * against the full re-run, every call on a fresh module, on every bundled scenario: the same calls
+ * faulted, and for each run the same errno and the same violations, word for word.
+ *
+ * <p>Scenarios of up to 512 GiB compare every run. The larger hosts compare the runs of their first
+ * call, TDH.SYS.INIT (the kernel gives up at once; or, answered TDX_RND_NO_ENTROPY, it retries and
+ * follows the whole clean run), and their last run (the last TDH.SYS.TDMR.INIT, after the longest
+ * prefix): a full re-run of a 64 TiB host's every run takes minutes. {@code -Dcampaign.everyRun=true}
+ * compares every run of every scenario (about 10 minutes on 2 cores).
+ */
+class CampaignPrefixTest {
+
+    private static final boolean EVERY_RUN = Boolean.getBoolean("campaign.everyRun");
+    private static final long EVERY_RUN_UP_TO_BYTES = 512L << 30;
+    /** The runs of the first call, TDH.SYS.INIT, in every profile. */
+    private static final int FIRST_CALL_RUNS = LeafStatuses.of(Leaf.TDH_SYS_INIT).size();
+
+    static List<String> bundled() {
+        return Library.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("bundled")
+    void runsAnsweredFromTheCleanRunComeToWhatFullRerunsComeTo(String name) {
+        Scenario scenario = Library.load(name);
+        RunSelection compared = EVERY_RUN || ramBytes(scenario) <= EVERY_RUN_UP_TO_BYTES ? RunSelection.EVERY_RUN
+                : (run, runs) -> run < FIRST_CALL_RUNS || run == runs - 1;
+        CampaignResult followed = new FaultCampaign(scenario, false, FaultCampaign.Prefix.FROM_CLEAN_RUN)
+                .run(2, CampaignProgress.SILENT, compared);
+        CampaignResult rerun = new FaultCampaign(scenario, false, FaultCampaign.Prefix.RERUN)
+                .run(2, CampaignProgress.SILENT, compared);
+        assertEquals(rerun.sites(), followed.sites());
+        for (int i = 0; i < rerun.runs().size(); i++) {
+            assertEquals(rerun.runs().get(i), followed.runs().get(i), name + ", run " + i);
+        }
+        assertEquals(rerun.runs().size(), followed.runs().size());
+    }
+
+    private static long ramBytes(Scenario scenario) {
+        return scenario.platform().memory().stream().mapToLong(r -> r.range().size()).sum();
+    }
+}
