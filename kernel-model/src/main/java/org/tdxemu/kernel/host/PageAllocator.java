@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -390,15 +390,16 @@ public final class PageAllocator implements KernelAllocator {
     private final int[] failingAttempt = new int[AllocationPurpose.values().length];
 
     public PageAllocator(HostConfig host) {
-        TreeSet<Integer> nodes = new TreeSet<>();
-        host.memblock().forEach(r -> nodes.add(r.node()));
+        TreeMap<Integer, List<MemoryRegion>> regionsByNode = new TreeMap<>();
+        host.memblock().forEach(r -> regionsByNode.computeIfAbsent(r.node(), n -> new ArrayList<>()).add(r));
+        Set<Integer> nodes = regionsByNode.keySet();
         Map<Integer, List<Zone>> zonesByNode = new HashMap<>();
         List<Zone> allZones = new ArrayList<>();
         long managed = 0;
         for (int node : nodes) {
             List<Zone> zones = new ArrayList<>();
             for (ZoneType type : ZoneType.values()) {
-                Zone zone = zone(host, node, type);
+                Zone zone = zone(regionsByNode.get(node), host.reserved(), type);
                 if (zone != null) {
                     zones.add(zone);
                     managed += zone.freeBytes();
@@ -408,7 +409,7 @@ public final class PageAllocator implements KernelAllocator {
             allZones.addAll(zones);
         }
         this.allZonesInNodeOrder = allZones.toArray(Zone[]::new);
-        this.zonelists = new Zone[nodes.last() + 1][];
+        this.zonelists = new Zone[regionsByNode.lastKey() + 1][];
         for (int node : nodes) {
             List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
             for (int other : nodes) {
@@ -422,12 +423,16 @@ public final class PageAllocator implements KernelAllocator {
         this.managedBytes = managed;
     }
 
-    /** The zone's span follows the node's pages, holes included; its free memory excludes holes and reserved pages. */
-    private static Zone zone(HostConfig host, int node, ZoneType type) {
+    /**
+     * The zone of {@code type} over one node's {@code regions} (ascending): its span follows the
+     * node's pages, holes included; its free memory excludes holes and the pages of {@code
+     * reservedRanges}.
+     */
+    private static Zone zone(List<MemoryRegion> regions, List<Range> reservedRanges, ZoneType type) {
         long nodeStart = Long.MAX_VALUE;
         long nodeEnd = 0;
-        for (MemoryRegion r : host.memblock()) {
-            if (r.node() == node && Page.alignUp(r.start()) < Page.alignDown(r.end())) {
+        for (MemoryRegion r : regions) {
+            if (Page.alignUp(r.start()) < Page.alignDown(r.end())) {
                 nodeStart = Math.min(nodeStart, Page.alignUp(r.start()));
                 nodeEnd = Math.max(nodeEnd, Page.alignDown(r.end()));
             }
@@ -438,13 +443,10 @@ public final class PageAllocator implements KernelAllocator {
             return null;
         }
         Zone zone = new Zone(spanStart >>> Page.SHIFT, spanEnd >>> Page.SHIFT);
-        for (MemoryRegion r : host.memblock()) {
-            if (r.node() != node) {
-                continue;
-            }
+        for (MemoryRegion r : regions) {
             long start = Math.max(Math.max(Page.alignUp(r.start()), type.low), LOW_MEMORY_END);
             long end = Math.min(Page.alignDown(r.end()), type.high);
-            for (Range reserved : host.reserved()) {
+            for (Range reserved : reservedRanges.subList(firstReaching(reservedRanges, start), reservedRanges.size())) {
                 long reservedStart = Page.alignDown(reserved.start());
                 long reservedEnd = Page.alignUp(reserved.end());
                 if (start >= end || reservedStart >= end) {
@@ -463,6 +465,21 @@ public final class PageAllocator implements KernelAllocator {
             }
         }
         return zone;
+    }
+
+    /** The first of the ascending {@code reserved} ranges whose pages reach past {@code address}. */
+    private static int firstReaching(List<Range> reserved, long address) {
+        int low = 0;
+        int high = reserved.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Page.alignUp(reserved.get(mid).end()) <= address) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     // ---- accounting ----------------------------------------------------------------------
