@@ -108,13 +108,25 @@ public final class PageAllocator implements KernelAllocator {
                 if (ends[i] - starts[i] < bytes) {
                     continue;
                 }
-                long pfn = starts[i] >>> Page.SHIFT;
-                long window = pfn <= first ? first : first + (pfn - first + pages - 1) / pages * pages;
+                long window = firstWindowFrom(first, starts[i] >>> Page.SHIFT, pages);
                 if (window >= first && window <= (ends[i] - bytes) >>> Page.SHIFT) {
                     return window << Page.SHIFT;
                 }
             }
             return NOT_FOUND;
+        }
+
+        /**
+         * The first window at or above {@code pfn} of those from {@code first} in steps of {@code
+         * pages}. A PAMT lands at the bottom of its zone, where this is the first or the second
+         * window; only farther up does it take a 64-bit division.
+         */
+        private static long firstWindowFrom(long first, long pfn, long pages) {
+            long gap = pfn - first;
+            if (gap <= 0) {
+                return first;
+            }
+            return gap <= pages ? first + pages : first + (gap + pages - 1) / pages * pages;
         }
 
         private int firstLongEnough(long bytes) {
