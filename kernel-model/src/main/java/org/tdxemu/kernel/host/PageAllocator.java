@@ -70,27 +70,58 @@ public final class PageAllocator implements KernelAllocator {
 
     /**
      * One zone of one node: its span, and its free memory as ascending, coalesced, page-aligned
-     * extents. {@code longestSoFar[i]} is the longest of extents 0 … i, so the first extent long
-     * enough for a request is found by binary search. A change to one extent rarely changes the
-     * running maximum far beyond it, so refreshing it stops where it agrees with what was there.
+     * extents. {@code longest(i)} is the longest of extents 0 … i, so the first extent long enough
+     * for a request is found by binary search. A change to one extent rarely changes the running
+     * maximum far beyond it, so refreshing it stops where it agrees with what was there.
+     *
+     * <p>The extents sit in arrays with a gap (a gap buffer): an extent is inserted or removed
+     * where the gap is, and the gap moves there first. PAMTs are placed one after the other near
+     * the bottom of a zone, each leaving a gap in the free memory when its window is not where the
+     * last one ended, so a zone of hundreds of extents is changed again and again at about the same
+     * place, where shifting every extent above it each time cost as much as the zone was large.
+     * Where a window was last found and where memory was last freed are kept, so that taking it
+     * and the next free start looking there.
      */
     private static final class Zone {
         final long spanStartPfn;
         final long spanEndPfn;
+        /** Extent i is at index i below {@link #gapStart} and at i + {@link #gapLength} from there. */
         long[] starts = new long[8];
         long[] ends = new long[8];
         long[] longestSoFar = new long[8];
         int count;
+        int gapStart;
+        int gapLength = 8;
+        /** The extent {@link #firstFreeWindow} last found a window in, which {@link #take} looks at first. */
+        private int lastFound;
+        /** The extent {@link #give} last freed into, where {@link #firstEndingAfter} starts looking. */
+        private int lastGiven;
 
         Zone(long spanStartPfn, long spanEndPfn) {
             this.spanStartPfn = spanStartPfn;
             this.spanEndPfn = spanEndPfn;
         }
 
+        private int at(int i) {
+            return i < gapStart ? i : i + gapLength;
+        }
+
+        long start(int i) {
+            return starts[at(i)];
+        }
+
+        long end(int i) {
+            return ends[at(i)];
+        }
+
+        private long longest(int i) {
+            return longestSoFar[at(i)];
+        }
+
         long freeBytes() {
             long bytes = 0;
             for (int i = 0; i < count; i++) {
-                bytes += ends[i] - starts[i];
+                bytes += end(i) - start(i);
             }
             return bytes;
         }
@@ -105,11 +136,14 @@ public final class PageAllocator implements KernelAllocator {
             long first = kernelAlign(spanStartPfn, pages);
             long bytes = pages << Page.SHIFT;
             for (int i = firstLongEnough(bytes); i < count; i++) {
-                if (ends[i] - starts[i] < bytes) {
+                long start = start(i);
+                long end = end(i);
+                if (end - start < bytes) {
                     continue;
                 }
-                long window = firstWindowFrom(first, starts[i] >>> Page.SHIFT, pages);
-                if (window >= first && window <= (ends[i] - bytes) >>> Page.SHIFT) {
+                long window = firstWindowFrom(first, start >>> Page.SHIFT, pages);
+                if (window >= first && window <= (end - bytes) >>> Page.SHIFT) {
+                    lastFound = i;
                     return window << Page.SHIFT;
                 }
             }
@@ -129,16 +163,17 @@ public final class PageAllocator implements KernelAllocator {
             return gap <= pages ? first + pages : first + (gap + pages - 1) / pages * pages;
         }
 
+        /**
+         * The first extent whose running maximum reaches {@code bytes}: a binary search without a
+         * branch on the comparison, which random layouts make a coin toss.
+         */
         private int firstLongEnough(long bytes) {
             int low = 0;
-            int high = count;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (longestSoFar[mid] >= bytes) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
-                }
+            for (int length = count; length > 0; ) {
+                int half = length >>> 1;
+                boolean below = longest(low + half) < bytes;
+                low = below ? low + half + 1 : low;
+                length = below ? length - half - 1 : half;
             }
             return low;
         }
@@ -146,8 +181,8 @@ public final class PageAllocator implements KernelAllocator {
         /** The highest {@code alignment}-aligned free range of {@code bytes}. */
         long highestFit(long bytes, long alignment) {
             for (int i = count - 1; i >= 0; i--) {
-                long candidate = Page.alignDown(ends[i] - bytes, alignment);
-                if (ends[i] - starts[i] >= bytes && candidate >= starts[i]) {
+                long candidate = Page.alignDown(end(i) - bytes, alignment);
+                if (end(i) - start(i) >= bytes && candidate >= start(i)) {
                     return candidate;
                 }
             }
@@ -157,21 +192,22 @@ public final class PageAllocator implements KernelAllocator {
         /** Marks {@code [start, end)}, which must lie inside one free extent, as used. */
         void take(long start, long end) {
             int i = extentAt(start);
-            if (i < 0 || end > ends[i]) {
+            if (i < 0 || end > end(i)) {
                 throw new IllegalStateException(String.format("[0x%x, 0x%x) is not free", start, end));
             }
-            if (start == starts[i] && end == ends[i]) {
+            long extentStart = start(i);
+            long extentEnd = end(i);
+            if (start == extentStart && end == extentEnd) {
                 remove(i);
                 refreshLongest(i, i);
-            } else if (start == starts[i]) {
-                starts[i] = end;
+            } else if (start == extentStart) {
+                starts[at(i)] = end;
                 refreshLongest(i, i + 1);
-            } else if (end == ends[i]) {
-                ends[i] = start;
+            } else if (end == extentEnd) {
+                ends[at(i)] = start;
                 refreshLongest(i, i + 1);
             } else {
-                long extentEnd = ends[i];
-                ends[i] = start;
+                ends[at(i)] = start;
                 insert(i + 1, end, extentEnd);
                 refreshLongest(i, i + 2);
             }
@@ -180,17 +216,18 @@ public final class PageAllocator implements KernelAllocator {
         /** Marks {@code [start, end)} free again, merging it with free neighbours. */
         void give(long start, long end) {
             int next = firstEndingAfter(start);
-            boolean joinsPrevious = next > 0 && ends[next - 1] == start;
-            boolean joinsNext = next < count && starts[next] == end;
+            lastGiven = next;
+            boolean joinsPrevious = next > 0 && end(next - 1) == start;
+            boolean joinsNext = next < count && start(next) == end;
             if (joinsPrevious && joinsNext) {
-                ends[next - 1] = ends[next];
+                ends[at(next - 1)] = end(next);
                 remove(next);
                 refreshLongest(next - 1, next);
             } else if (joinsPrevious) {
-                ends[next - 1] = end;
+                ends[at(next - 1)] = end;
                 refreshLongest(next - 1, next);
             } else if (joinsNext) {
-                starts[next] = start;
+                starts[at(next)] = start;
                 refreshLongest(next, next + 1);
             } else {
                 insert(next, start, end);
@@ -198,59 +235,103 @@ public final class PageAllocator implements KernelAllocator {
             }
         }
 
+        /** The extent holding {@code address}, or -1; the one a window was just found in is looked at first. */
         private int extentAt(long address) {
+            if (lastFound < count && start(lastFound) <= address && address < end(lastFound)) {
+                return lastFound;
+            }
             int i = firstEndingAfter(address);
-            return i < count && starts[i] <= address ? i : -1;
+            return i < count && start(i) <= address ? i : -1;
         }
 
+        /**
+         * The first extent that ends above {@code address}. Frees come in address order more
+         * often than not, so the search gallops out from where the last one ended up, and costs
+         * the log of how far it went rather than of how many extents there are.
+         */
         private int firstEndingAfter(long address) {
-            int low = 0;
-            int high = count;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (ends[mid] > address) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
+            int finger = Math.min(lastGiven, count);
+            int low;
+            int high;
+            if (finger < count && end(finger) <= address) {
+                low = finger + 1;
+                int step = 1;
+                while (low + step < count && end(low + step - 1) <= address) {
+                    low += step;
+                    step <<= 1;
                 }
+                high = Math.min(count, low + step);
+            } else {
+                high = finger;
+                int step = 1;
+                while (high - step > 0 && end(high - step) > address) {
+                    high -= step;
+                    step <<= 1;
+                }
+                low = Math.max(0, high - step);
+            }
+            for (int length = high - low; length > 0; ) {
+                int half = length >>> 1;
+                boolean before = end(low + half) <= address;
+                low = before ? low + half + 1 : low;
+                length = before ? length - half - 1 : half;
             }
             return low;
         }
 
+        /** Moves the gap to just before extent {@code i}. */
+        private void moveGapTo(int i) {
+            if (i < gapStart) {
+                shift(i, i + gapLength, gapStart - i);
+            } else if (i > gapStart) {
+                shift(gapStart + gapLength, gapStart, i - gapStart);
+            }
+            gapStart = i;
+        }
+
+        /** Moves {@code length} extents, with their running maxima, from index {@code from} to {@code to}. */
+        private void shift(int from, int to, int length) {
+            System.arraycopy(starts, from, starts, to, length);
+            System.arraycopy(ends, from, ends, to, length);
+            System.arraycopy(longestSoFar, from, longestSoFar, to, length);
+        }
+
         private void remove(int i) {
-            System.arraycopy(starts, i + 1, starts, i, count - i - 1);
-            System.arraycopy(ends, i + 1, ends, i, count - i - 1);
-            System.arraycopy(longestSoFar, i + 1, longestSoFar, i, count - i - 1);
+            moveGapTo(i);
+            gapLength++;
             count--;
         }
 
         private void insert(int i, long start, long end) {
-            if (count == starts.length) {
-                starts = Arrays.copyOf(starts, count * 2);
-                ends = Arrays.copyOf(ends, count * 2);
-                longestSoFar = Arrays.copyOf(longestSoFar, count * 2);
+            if (gapLength == 0) {
+                moveGapTo(count);
+                gapLength = starts.length;
+                starts = Arrays.copyOf(starts, 2 * starts.length);
+                ends = Arrays.copyOf(ends, 2 * ends.length);
+                longestSoFar = Arrays.copyOf(longestSoFar, 2 * longestSoFar.length);
             }
-            System.arraycopy(starts, i, starts, i + 1, count - i);
-            System.arraycopy(ends, i, ends, i + 1, count - i);
-            System.arraycopy(longestSoFar, i, longestSoFar, i + 1, count - i);
-            starts[i] = start;
-            ends[i] = end;
+            moveGapTo(i);
+            starts[gapStart] = start;
+            ends[gapStart] = end;
+            gapStart++;
+            gapLength--;
             count++;
         }
 
         /**
-         * Recomputes {@code longestSoFar} from {@code from}. Extents from {@code unchangedFrom} on
-         * are the ones that were there before, with their old running maxima beside them, so once
-         * the new maximum agrees with an old one, every later one agrees too.
+         * Recomputes the running maxima from extent {@code from}. Extents from {@code unchangedFrom}
+         * on are the ones that were there before, with their old running maxima beside them, so
+         * once the new maximum agrees with an old one, every later one agrees too.
          */
         private void refreshLongest(int from, int unchangedFrom) {
-            long longest = from == 0 ? 0 : longestSoFar[from - 1];
+            long longest = from == 0 ? 0 : longest(from - 1);
             for (int i = from; i < count; i++) {
-                longest = Math.max(longest, ends[i] - starts[i]);
-                if (i >= unchangedFrom && longestSoFar[i] == longest) {
+                int at = at(i);
+                longest = Math.max(longest, ends[at] - starts[at]);
+                if (i >= unchangedFrom && longestSoFar[at] == longest) {
                     return;
                 }
-                longestSoFar[i] = longest;
+                longestSoFar[at] = longest;
             }
         }
     }
