@@ -2,7 +2,6 @@ package org.tdxemu.emulator.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.layout.TdmrPointerArray;
@@ -56,7 +55,7 @@ final class ConfigOracle {
      * Host memory: the installed ranges, and the 8-byte words the host wrote there, by physical
      * address. Installed memory nobody wrote reads as zero.
      */
-    record Memory(List<Range> installed, Map<Long, Long> words) {
+    record Memory(List<Range> installed, Words words) {
     }
 
     /**
@@ -418,7 +417,7 @@ final class ConfigOracle {
         long physical = pa & ((1L << hkidShift()) - 1);
         for (Range installed : memory.installed()) {
             if (installed.contains(Range.ofSize(physical, Long.BYTES))) {
-                return memory.words().getOrDefault(physical, 0L);
+                return memory.words().get(physical);
             }
         }
         readMissing = true;

@@ -539,6 +539,9 @@ public final class PageAllocator implements KernelAllocator {
         for (MemoryRegion r : regions) {
             long start = Math.max(Math.max(Page.alignUp(r.start()), type.low), LOW_MEMORY_END);
             long end = Math.min(Page.alignDown(r.end()), type.high);
+            if (start >= end) {
+                continue;
+            }
             for (Range reserved : reservedRanges.subList(firstReaching(reservedRanges, start), reservedRanges.size())) {
                 long reservedStart = Page.alignDown(reserved.start());
                 long reservedEnd = Page.alignUp(reserved.end());
