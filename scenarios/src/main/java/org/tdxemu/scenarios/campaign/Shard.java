@@ -54,10 +54,6 @@ public record Shard(int index, int count) implements RunSelection {
         return n * count + index - 1;
     }
 
-    public boolean isWhole() {
-        return count == 1;
-    }
-
     @Override
     public String toString() {
         return index + "/" + count;
