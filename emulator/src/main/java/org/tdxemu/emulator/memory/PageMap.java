@@ -9,10 +9,12 @@ import java.lang.invoke.VarHandle;
  * the word (0: no page), so that a lookup reads one cache line and allocates nothing.
  *
  * <p><b>Heap cost.</b> {@value #SLOT_BYTES} bytes a slot. The table doubles when the next frame
- * would fill more than half its slots, so right after it grows a quarter of them hold pages: at
- * most {@value #MAX_BYTES_PER_PAGE} bytes per page at the most pages it ever held (never less than
- * {@value #MIN_SLOTS} slots). A frame whose page goes away keeps its slot, with word 0, until the
- * table is next rebuilt; frames come back (a zeroed shared page refilled), so that costs nothing new.
+ * would fill more than three quarters of its slots, so right after it grows three eighths of them
+ * hold pages: at most {@value #MAX_BYTES_PER_PAGE} bytes per page at the most pages it ever held
+ * (never less than {@value #MIN_SLOTS} slots). Linear probing stays short at that load, and a
+ * table half as large keeps more of itself in the caches: at 262,144 pages it is 8 MiB. A frame
+ * whose page goes away keeps its slot, with word 0, until the table is next rebuilt; frames come
+ * back (a zeroed shared page refilled), so that costs nothing new.
  *
  * <p><b>Concurrency.</b> {@link #get} takes no lock and may run alongside one writer; every other
  * method must be called under the owner's lock. A slot's frame is written once, after its word, and
@@ -24,7 +26,8 @@ final class PageMap {
     static final long NO_PAGE = 0;
     static final int SLOT_BYTES = 2 * Long.BYTES;
     static final int MIN_SLOTS = 64;
-    static final int MAX_BYTES_PER_PAGE = 4 * SLOT_BYTES;
+    /** {@value #SLOT_BYTES} × 8 / 3, rounded up: slots per page at three eighths full. */
+    static final int MAX_BYTES_PER_PAGE = 43;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long GOLDEN_RATIO = 0x9E37_79B9_7F4A_7C15L;
@@ -73,7 +76,7 @@ final class PageMap {
         if (word == NO_PAGE) {
             return;
         }
-        if (2 * (usedSlots + 1) > slots.length >>> 1) {
+        if (4 * (usedSlots + 1) > 3 * (slots.length >>> 1)) {
             rebuild();
             put(frame, word);
             return;
@@ -112,13 +115,13 @@ final class PageMap {
     }
 
     /**
-     * A new table holding the pages alone: twice as large when the pages would fill more than a
-     * quarter of it, as large otherwise (frames without pages dropped).
+     * A new table holding the pages alone: twice as large when the pages would fill more than
+     * three eighths of it, as large otherwise (frames without pages dropped).
      */
     private void rebuild() {
         long[] old = table;
         int slotCount = old.length >>> 1;
-        long[] slots = new long[2 * (4 * (pages + 1) > slotCount ? 2 * slotCount : slotCount)];
+        long[] slots = new long[2 * (8 * (pages + 1) > 3 * slotCount ? 2 * slotCount : slotCount)];
         int mask = (slots.length >>> 1) - 1;
         for (int j = 0; j < old.length; j += 2) {
             if (old[j] != 0 && old[j + 1] != NO_PAGE) {

@@ -197,7 +197,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         }
     }
 
-    /** Heap bytes the page map takes: at most 64 per page at the most pages held, at least 1 KiB. */
+    /** Heap bytes the page map takes: at most 43 per page at the most pages held, at least 1 KiB. */
     public long pageMapBytes() {
         synchronized (lock) {
             return pages.bytes();
@@ -233,7 +233,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (length == 0) {
             return -1;
         }
-        int i = Arrays.binarySearch(starts, address);
+        int i = starts.length == 1 ? (address < starts[0] ? -1 : 0) : Arrays.binarySearch(starts, address);
         if (i < 0) {
             i = -i - 2;
         }

@@ -140,14 +140,14 @@ class SparseHostMemoryTest {
     }
 
     @Test
-    void thePageMapTakesAtMost64HeapBytesPerPageHeld() {
+    void thePageMapTakesAtMost43HeapBytesPerPageHeld() {
         try (SparseHostMemory m = memory(List.of(new Range(0, 64 * TIB)), 52)) {
             assertEquals(64 * 16, m.pageMapBytes(), "an empty map: 64 slots of two longs");
             Random random = new Random(15);
             byte[] pattern = {7};
             for (int i = 0; i < 20_000; i++) {
                 m.fill(random.nextLong(64 * TIB >>> 12) << 12, 4096, pattern);
-                assertTrue(m.pageMapBytes() <= Math.max(64 * 16, 64L * m.pageCount()),
+                assertTrue(m.pageMapBytes() <= Math.max(64 * 16, 43L * m.pageCount()),
                         m.pageMapBytes() + " bytes for " + m.pageCount() + " pages");
             }
             assertEquals(20_000, m.pageCount());
@@ -167,7 +167,7 @@ class SparseHostMemoryTest {
                 assertEquals(0, m.read64(499 * 4096L));
                 assertEquals(0x0201020102010201L, m.read64(500 * 4096L));
             }
-            assertTrue(m.pageMapBytes() <= 64L * 1000, m.pageMapBytes() + " bytes");
+            assertTrue(m.pageMapBytes() <= 43L * 1000, m.pageMapBytes() + " bytes");
         }
     }
 
