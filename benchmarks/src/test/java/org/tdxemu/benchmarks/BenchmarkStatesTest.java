@@ -46,11 +46,15 @@ class BenchmarkStatesTest {
 
     @Test
     void theScalingLayoutsPlanOneTdmrPerRegion() {
-        for (int regions : new int[] {64, 1024}) {
-            PlannerScalingBenchmark benchmark = new PlannerScalingBenchmark();
-            benchmark.regions = regions;
-            benchmark.setUp();
-            assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs()).plan().tdmrs().size());
+        for (String holes : new String[] {"sparse-high", "sparse-random"}) {
+            for (int regions : new int[] {64, 1024}) {
+                PlannerScalingBenchmark benchmark = new PlannerScalingBenchmark();
+                benchmark.regions = regions;
+                benchmark.holes = holes;
+                benchmark.setUp();
+                assertEquals(regions, assertInstanceOf(PlanResult.Planned.class, benchmark.constructTdmrs()).plan()
+                        .tdmrs().size(), holes);
+            }
         }
     }
 

@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.TdxKernel;
-import org.tdxemu.kernel.layout.HolePattern;
 import org.tdxemu.kernel.layout.LayoutSpec;
 import org.tdxemu.kernel.layout.Layouts;
 import org.tdxemu.kernel.planner.ModuleLimits;
@@ -25,7 +24,9 @@ import org.tdxemu.kernel.planner.TdmrPlanner;
 /**
  * Does construct_tdmrs() grow linearly with the number of memory regions? 16 TiB on 8 nodes in
  * sparse regions, each its own TDMR, so TDMRs and blocks grow together: the case where a planner
- * that rescans every block for each TDMR is quadratic.
+ * that rescans every block for each TDMR is quadratic. The regions are of one size ({@code
+ * sparse-high}) or of random sizes ({@code sparse-random}): PAMTs of every size leave gaps where the
+ * allocator places them, the case where an allocator that scans its free extents is quadratic.
  *
  * <p>No module reports limits that large: the module's 64 TDMRs hold 60 such regions, and each
  * node's PAMTs all land in its lowest TDMR, so 1024 regions put 128 PAMTs in one TDMR. The limits
@@ -47,11 +48,14 @@ public class PlannerScalingBenchmark {
     @Param({"64", "128", "256", "512", "1024"})
     public int regions;
 
+    @Param({"sparse-high", "sparse-random"})
+    public String holes = "sparse-high";
+
     private PlannedLayout planner;
 
     @Setup
     public void setUp() {
-        LayoutSpec spec = new LayoutSpec(16 * LayoutSpec.TIB, 8, regions, HolePattern.SPARSE_HIGH);
+        LayoutSpec spec = LayoutSpec.parse("16T-8n-" + regions + "r-" + holes);
         ModuleLimits limits = ModuleLimits.uniform(regions + TdmrPlanner.TDMR_NR_WARN, PAGE_OF_RESERVED_AREAS, 16);
         planner = PlannedLayout.of(TdxKernel.plannerSetup(Layouts.generate(spec).host(), limits, KernelOptions.DEFAULT,
                 List.of()), spec.name());

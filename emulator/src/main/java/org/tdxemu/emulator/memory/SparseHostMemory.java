@@ -3,12 +3,13 @@ package org.tdxemu.emulator.memory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Objects;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.PhysicalAddress;
 import org.tdxemu.seamcall.memory.PhysicalMemory;
@@ -44,17 +45,23 @@ import org.tdxemu.seamcall.memory.UnbackedAddressException;
  *       page with a private buffer, one per distinct shared content (kept until close, mapped or
  *       not). {@link #pageCount()} counts the pages that hold data, shared or private. The pool
  *       reserves direct memory in chunks (netty's default: 4 MiB), so the off-heap reserve
- *       exceeds the bytes held by less than one chunk per pool arena in use; on the heap each
- *       page costs one map entry (about 100 bytes), and each private page a small holder.</li>
+ *       exceeds the bytes held by less than one chunk per pool arena in use. On the heap, the
+ *       page map ({@link PageMap}) costs at most 64 bytes per page at the most pages held
+ *       ({@link #pageMapBytes()}), and each buffer is one netty object.</li>
  * </ul>
+ *
+ * <p>An access finds its page in the page map and reads or writes the buffer's memory at its
+ * address, without going through the buffer object: a random read touches the map's slot and the
+ * byte itself. So the buffers must have a memory address, which netty's pooled direct buffers
+ * have wherever netty can use {@code sun.misc.Unsafe} (every JDK 17).
  *
  * <p>Safe for concurrent use by several threads (one per simulated CPU); {@link #close()} must
  * not race with other accesses. After close, every access throws {@link IllegalStateException}.
  * Racing accesses to one byte end as if done in some order, and a racing reader may see either
- * value, as on hardware. No buffer is released while another thread may still use it: a page's
- * mapping changes only by compare-and-set, from none or a shared buffer to another (shared or a
- * new private copy); a private buffer stays mapped until close; a buffer lost in such a race was
- * never visible to anyone and is released at once; shared buffers are immutable once published.
+ * value, as on hardware. Reads, and writes into a page's own buffer, take no lock; a page's
+ * mapping changes under the memory's lock, from none or a shared buffer to another (shared or a
+ * new private copy), and a private buffer stays mapped until close, so no buffer is released
+ * while another thread may still use it; shared buffers are immutable once published.
  */
 public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
@@ -62,30 +69,28 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
 
     private static final long PAGE_OFFSET_MASK = PAGE_SIZE - 1;
+    /**
+     * A page word is the address of the page's buffer, with this bit set when the buffer is shared.
+     * No user-space address has it.
+     */
+    private static final long SHARED = Long.MIN_VALUE;
+    private static final long NO_PAGE = PageMap.NO_PAGE;
+    private static final boolean BIG_ENDIAN = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER;
 
     private final long[] starts;
     private final long[] ends;
     private final int addressBits;
     private final long addressMask;
     private final ByteBufAllocator allocator;
-    /** Each page that holds data, by frame number. */
-    private final Map<Long, PageBuffer> pages = new ConcurrentHashMap<>();
-    /** The shared buffers, by the content of their page. */
-    private final Map<SharedContent, PageBuffer> sharedPages = new ConcurrentHashMap<>();
-    /** Private buffers mapped; each is released at close and only then. */
-    private final AtomicLong privateBuffers = new AtomicLong();
+    /** Guards every change of the page map and of the buffers held. */
+    private final Object lock = new Object();
+    /** Each page that holds data, by frame number: its page word. */
+    private final PageMap pages = new PageMap();
+    /** The shared buffers' page words, by the content of their page. */
+    private final Map<SharedContent, Long> sharedPages = new HashMap<>();
+    /** Every buffer held, private and shared; each is released at close and only then. */
+    private final List<ByteBuf> buffers = new ArrayList<>();
     private volatile boolean closed;
-
-    /** A page's buffer; a shared one is never written once it is published. */
-    private static final class PageBuffer {
-        final ByteBuf bytes;
-        final boolean shared;
-
-        PageBuffer(ByteBuf bytes, boolean shared) {
-            this.bytes = bytes;
-            this.shared = shared;
-        }
-    }
 
     /**
      * What a page filled with a repeated pattern holds: the pattern as it falls on the page, its
@@ -180,12 +185,23 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     /** Distinct buffers held: one per page with a private buffer, one per distinct shared page content. */
     public long bufferCount() {
-        return privateBuffers.get() + sharedPages.size();
+        synchronized (lock) {
+            return buffers.size();
+        }
     }
 
     /** Pages that hold data, whether in a buffer of their own or in a shared one. */
     public int pageCount() {
-        return pages.size();
+        synchronized (lock) {
+            return pages.pageCount();
+        }
+    }
+
+    /** Heap bytes the page map takes: at most 43 per page at the most pages held, at least 1 KiB. */
+    public long pageMapBytes() {
+        synchronized (lock) {
+            return pages.bytes();
+        }
     }
 
     // ---- address translation -----------------------------------------------------------
@@ -217,7 +233,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (length == 0) {
             return -1;
         }
-        int i = Arrays.binarySearch(starts, address);
+        int i = starts.length == 1 ? (address < starts[0] ? -1 : 0) : Arrays.binarySearch(starts, address);
         if (i < 0) {
             i = -i - 2;
         }
@@ -237,89 +253,103 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     // ---- pages -------------------------------------------------------------------------
 
-    /** The buffer holding the page at {@code address}, for reading; null when the page holds nothing. */
-    private ByteBuf existingPage(long address) {
-        PageBuffer page = pages.get(address >>> PAGE_SHIFT);
-        return page == null ? null : page.bytes;
+    private static boolean isShared(long word) {
+        return (word & SHARED) != 0;
+    }
+
+    /** The address of the buffer of the page at {@code address}, for reading; 0 when the page holds nothing. */
+    private long readablePage(long address) {
+        return pages.get(address >>> PAGE_SHIFT) & ~SHARED;
     }
 
     /**
-     * The private buffer of the page at {@code address}, to write into: the page's own, or a new
-     * one, zeroed or copied from the shared buffer the page maps. Null when the page holds nothing
-     * and {@code onlyZeros} says the write would store nothing.
+     * The address of the private buffer of the page at {@code address}, to write into: the page's
+     * own, or a new one, zeroed or copied from the shared buffer the page maps. 0 when the page
+     * holds nothing and {@code onlyZeros} says the write would store nothing.
      */
-    private ByteBuf writablePage(long address, boolean onlyZeros) {
+    private long writablePage(long address, boolean onlyZeros) {
         long frame = address >>> PAGE_SHIFT;
-        while (true) {
-            PageBuffer page = pages.get(frame);
-            if (page == null && onlyZeros) {
-                return null;
+        long word = pages.get(frame);
+        if (word != NO_PAGE && !isShared(word)) {
+            return word;
+        }
+        if (word == NO_PAGE && onlyZeros) {
+            return 0;
+        }
+        synchronized (lock) {
+            word = pages.get(frame);
+            if (word != NO_PAGE && !isShared(word)) {
+                return word;
             }
-            if (page != null && !page.shared) {
-                return page.bytes;
-            }
-            ByteBuf bytes = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
-            if (page == null) {
-                bytes.setZero(0, PAGE_SIZE);
+            long copy = newBuffer();
+            if (word == NO_PAGE) {
+                PlatformDependent.setMemory(copy, PAGE_SIZE, (byte) 0);
             } else {
-                bytes.setBytes(0, page.bytes, 0, PAGE_SIZE);
+                PlatformDependent.copyMemory(word & ~SHARED, copy, PAGE_SIZE);
             }
-            PageBuffer copy = new PageBuffer(bytes, false);
-            if (page == null ? pages.putIfAbsent(frame, copy) == null : pages.replace(frame, page, copy)) {
-                privateBuffers.incrementAndGet();
-                return bytes;
-            }
-            // Another thread changed the page first; nobody else ever saw this buffer.
-            bytes.release();
+            pages.put(frame, copy);
+            return copy;
         }
     }
 
-    /** The shared buffer for pages holding {@code pattern} repeated from its byte {@code phase}. */
-    private PageBuffer sharedPage(byte[] pattern, int phase) {
+    /** A new page buffer, held until close: its address. Under the lock. */
+    private long newBuffer() {
+        ByteBuf bytes = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
+        if (!bytes.hasMemoryAddress() || isShared(bytes.memoryAddress())) {
+            bytes.release();
+            throw new IllegalStateException("host memory needs direct buffers with a memory address, which netty "
+                    + "hands out only where it may use sun.misc.Unsafe; the allocator gave " + bytes.getClass().getName());
+        }
+        buffers.add(bytes);
+        return bytes.memoryAddress();
+    }
+
+    /** The shared page word for pages holding {@code pattern} repeated from its byte {@code phase}. Under the lock. */
+    private long sharedPage(byte[] pattern, int phase) {
         return sharedPages.computeIfAbsent(SharedContent.of(pattern, phase), content -> {
-            ByteBuf bytes = allocator.directBuffer(PAGE_SIZE, PAGE_SIZE);
+            long page = newBuffer();
             for (int at = 0; at < PAGE_SIZE; at += content.pattern().length) {
-                bytes.setBytes(at, content.pattern(), 0, Math.min(content.pattern().length, PAGE_SIZE - at));
+                PlatformDependent.copyMemory(content.pattern(), 0, page + at,
+                        Math.min(content.pattern().length, PAGE_SIZE - at));
             }
-            return new PageBuffer(bytes, true);
+            return page | SHARED;
         });
     }
 
-    /** Makes the whole page {@code frame} hold what {@code shared} holds. */
-    private void mapShared(long frame, PageBuffer shared) {
-        while (true) {
-            PageBuffer page = pages.get(frame);
-            if (page == shared) {
-                return;
-            }
-            if (page != null && !page.shared) {
-                page.bytes.setBytes(0, shared.bytes, 0, PAGE_SIZE);
-                return;
-            }
-            if (page == null ? pages.putIfAbsent(frame, shared) == null : pages.replace(frame, page, shared)) {
-                return;
-            }
+    /** Makes the whole page {@code frame} hold what the shared page {@code shared} holds. Under the lock. */
+    private void mapShared(long frame, long shared) {
+        long word = pages.get(frame);
+        if (word == shared) {
+            return;
         }
+        if (word != NO_PAGE && !isShared(word)) {
+            PlatformDependent.copyMemory(shared & ~SHARED, word, PAGE_SIZE);
+            return;
+        }
+        pages.put(frame, shared);
     }
 
     /** Zeroes {@code [address, address + length)}, which lies in one page. */
     private void zeroInPage(long address, int length) {
         long frame = address >>> PAGE_SHIFT;
-        while (true) {
-            PageBuffer page = pages.get(frame);
-            if (page == null) {
-                return;
-            }
-            if (!page.shared) {
-                page.bytes.setZero(offsetInPage(address), length);
-                return;
-            }
-            if (length < PAGE_SIZE) {
-                writablePage(address, false).setZero(offsetInPage(address), length);
-                return;
-            }
-            if (pages.remove(frame, page)) {
-                return;
+        long word = pages.get(frame);
+        if (word == NO_PAGE) {
+            return;
+        }
+        if (!isShared(word)) {
+            PlatformDependent.setMemory(word + offsetInPage(address), length, (byte) 0);
+            return;
+        }
+        if (length < PAGE_SIZE) {
+            PlatformDependent.setMemory(writablePage(address, false) + offsetInPage(address), length, (byte) 0);
+            return;
+        }
+        synchronized (lock) {
+            word = pages.get(frame);
+            if (isShared(word)) {
+                pages.put(frame, NO_PAGE);
+            } else if (word != NO_PAGE) {
+                PlatformDependent.setMemory(word, PAGE_SIZE, (byte) 0);
             }
         }
     }
@@ -333,14 +363,14 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     }
 
     private int byteAt(long address) {
-        ByteBuf page = existingPage(address);
-        return page == null ? 0 : page.getUnsignedByte(offsetInPage(address));
+        long page = readablePage(address);
+        return page == 0 ? 0 : PlatformDependent.getByte(page + offsetInPage(address)) & 0xFF;
     }
 
     private void putByte(long address, int value) {
-        ByteBuf page = writablePage(address, (value & 0xFF) == 0);
-        if (page != null) {
-            page.setByte(offsetInPage(address), value);
+        long page = writablePage(address, (value & 0xFF) == 0);
+        if (page != 0) {
+            PlatformDependent.putByte(page + offsetInPage(address), (byte) value);
         }
     }
 
@@ -359,16 +389,38 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         }
     }
 
-    /** The page to write {@code width} bytes of {@code value} into, or null when nothing need be stored. */
-    private ByteBuf pageToStore(long address, long value) {
-        return writablePage(address, value == 0);
-    }
-
     private static boolean fitsInPage(long address, int width) {
         return offsetInPage(address) <= PAGE_SIZE - width;
     }
 
-    // ---- scalar access -----------------------------------------------------------------
+    // ---- scalar access: native memory, little-endian -----------------------------------
+
+    private static short loadShortLE(long address) {
+        short value = PlatformDependent.getShort(address);
+        return BIG_ENDIAN ? Short.reverseBytes(value) : value;
+    }
+
+    private static int loadIntLE(long address) {
+        int value = PlatformDependent.getInt(address);
+        return BIG_ENDIAN ? Integer.reverseBytes(value) : value;
+    }
+
+    private static long loadLongLE(long address) {
+        long value = PlatformDependent.getLong(address);
+        return BIG_ENDIAN ? Long.reverseBytes(value) : value;
+    }
+
+    private static void storeShortLE(long address, short value) {
+        PlatformDependent.putShort(address, BIG_ENDIAN ? Short.reverseBytes(value) : value);
+    }
+
+    private static void storeIntLE(long address, int value) {
+        PlatformDependent.putInt(address, BIG_ENDIAN ? Integer.reverseBytes(value) : value);
+    }
+
+    private static void storeLongLE(long address, long value) {
+        PlatformDependent.putLong(address, BIG_ENDIAN ? Long.reverseBytes(value) : value);
+    }
 
     @Override
     public int read8(long pa) {
@@ -381,8 +433,8 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (!fitsInPage(address, 2)) {
             return (int) straddlingRead(address, 2);
         }
-        ByteBuf page = existingPage(address);
-        return page == null ? 0 : page.getUnsignedShortLE(offsetInPage(address));
+        long page = readablePage(address);
+        return page == 0 ? 0 : loadShortLE(page + offsetInPage(address)) & 0xFFFF;
     }
 
     @Override
@@ -391,8 +443,8 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (!fitsInPage(address, 4)) {
             return straddlingRead(address, 4);
         }
-        ByteBuf page = existingPage(address);
-        return page == null ? 0 : page.getUnsignedIntLE(offsetInPage(address));
+        long page = readablePage(address);
+        return page == 0 ? 0 : loadIntLE(page + offsetInPage(address)) & 0xFFFF_FFFFL;
     }
 
     @Override
@@ -401,8 +453,8 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         if (!fitsInPage(address, 8)) {
             return straddlingRead(address, 8);
         }
-        ByteBuf page = existingPage(address);
-        return page == null ? 0 : page.getLongLE(offsetInPage(address));
+        long page = readablePage(address);
+        return page == 0 ? 0 : loadLongLE(page + offsetInPage(address));
     }
 
     @Override
@@ -417,9 +469,9 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
             straddlingWrite(address, value, 2);
             return;
         }
-        ByteBuf page = pageToStore(address, value & 0xFFFF);
-        if (page != null) {
-            page.setShortLE(offsetInPage(address), value);
+        long page = writablePage(address, (value & 0xFFFF) == 0);
+        if (page != 0) {
+            storeShortLE(page + offsetInPage(address), (short) value);
         }
     }
 
@@ -430,9 +482,9 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
             straddlingWrite(address, value, 4);
             return;
         }
-        ByteBuf page = pageToStore(address, value & 0xFFFF_FFFFL);
-        if (page != null) {
-            page.setIntLE(offsetInPage(address), (int) value);
+        long page = writablePage(address, (value & 0xFFFF_FFFFL) == 0);
+        if (page != 0) {
+            storeIntLE(page + offsetInPage(address), (int) value);
         }
     }
 
@@ -443,9 +495,9 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
             straddlingWrite(address, value, 8);
             return;
         }
-        ByteBuf page = pageToStore(address, value);
-        if (page != null) {
-            page.setLongLE(offsetInPage(address), value);
+        long page = writablePage(address, value == 0);
+        if (page != 0) {
+            storeLongLE(page + offsetInPage(address), value);
         }
     }
 
@@ -453,16 +505,16 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     @Override
     public void read(long pa, byte[] destination, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, destination.length);
+        Objects.checkFromIndexSize(offset, length, destination.length);
         long address = translate(pa, length);
         int done = 0;
         while (done < length) {
             int n = chunkInPage(address + done, length - done);
-            ByteBuf page = existingPage(address + done);
-            if (page == null) {
+            long page = readablePage(address + done);
+            if (page == 0) {
                 Arrays.fill(destination, offset + done, offset + done + n, (byte) 0);
             } else {
-                page.getBytes(offsetInPage(address + done), destination, offset + done, n);
+                PlatformDependent.copyMemory(page + offsetInPage(address + done), destination, offset + done, n);
             }
             done += n;
         }
@@ -470,7 +522,7 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
 
     @Override
     public void write(long pa, byte[] source, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, source.length);
+        Objects.checkFromIndexSize(offset, length, source.length);
         writeUnchecked(translate(pa, length), source, offset, length);
     }
 
@@ -478,9 +530,9 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         int done = 0;
         while (done < length) {
             int n = chunkInPage(address + done, length - done);
-            ByteBuf page = writablePage(address + done, allZero(source, offset + done, n));
-            if (page != null) {
-                page.setBytes(offsetInPage(address + done), source, offset + done, n);
+            long page = writablePage(address + done, allZero(source, offset + done, n));
+            if (page != 0) {
+                PlatformDependent.copyMemory(source, offset + done, page + offsetInPage(address + done), n);
             }
             done += n;
         }
@@ -515,27 +567,29 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
             zero(address, length);
             return;
         }
-        PageBuffer shared = null;
-        int sharedPhase = -1;
-        for (long done = 0; done < length; ) {
-            int n = chunkInPage(address + done, length - done);
-            int phase = (int) (done % pattern.length);
-            if (n == PAGE_SIZE) {
-                if (phase != sharedPhase) {
-                    shared = sharedPage(pattern, phase);
-                    sharedPhase = phase;
+        synchronized (lock) {
+            long shared = NO_PAGE;
+            int sharedPhase = -1;
+            for (long done = 0; done < length; ) {
+                int n = chunkInPage(address + done, length - done);
+                int phase = (int) (done % pattern.length);
+                if (n == PAGE_SIZE) {
+                    if (phase != sharedPhase) {
+                        shared = sharedPage(pattern, phase);
+                        sharedPhase = phase;
+                    }
+                    mapShared((address + done) >>> PAGE_SHIFT, shared);
+                } else {
+                    long page = writablePage(address + done, false) + offsetInPage(address + done);
+                    for (int at = 0; at < n; ) {
+                        int from = (phase + at) % pattern.length;
+                        int run = Math.min(n - at, pattern.length - from);
+                        PlatformDependent.copyMemory(pattern, from, page + at, run);
+                        at += run;
+                    }
                 }
-                mapShared((address + done) >>> PAGE_SHIFT, shared);
-            } else {
-                ByteBuf page = writablePage(address + done, false);
-                int offset = offsetInPage(address + done);
-                for (int at = 0; at < n; ) {
-                    int run = Math.min(n - at, pattern.length - (phase + at) % pattern.length);
-                    page.setBytes(offset + at, pattern, (phase + at) % pattern.length, run);
-                    at += run;
-                }
+                done += n;
             }
-            done += n;
         }
     }
 
@@ -549,15 +603,22 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
         }
         long firstFrame = address >>> PAGE_SHIFT;
         long lastFrame = (address + length - 1) >>> PAGE_SHIFT;
-        if (lastFrame - firstFrame + 1 > pages.size()) {
-            for (long frame : pages.keySet()) {
-                if (frame >= firstFrame && frame <= lastFrame) {
+        // Read without the lock: only a choice between two ways of doing the same.
+        if (lastFrame - firstFrame + 1 > pages.pageCount()) {
+            synchronized (lock) {
+                List<Long> held = new ArrayList<>();
+                pages.forEachPage((frame, word) -> {
+                    if (frame >= firstFrame && frame <= lastFrame) {
+                        held.add(frame);
+                    }
+                });
+                for (long frame : held) {
                     long from = Math.max(address, frame << PAGE_SHIFT);
                     long to = Math.min(address + length, (frame + 1) << PAGE_SHIFT);
                     zeroInPage(from, (int) (to - from));
                 }
+                return;
             }
-            return;
         }
         for (long done = 0; done < length; ) {
             int n = chunkInPage(address + done, length - done);
@@ -588,9 +649,9 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
                 d = destination + (length - remaining);
                 n = Math.min(chunkInPage(s, remaining), chunkInPage(d, remaining));
             }
-            ByteBuf from = existingPage(s);
-            if (from != null) {
-                from.getBytes(offsetInPage(s), chunk, 0, n);
+            long from = readablePage(s);
+            if (from != 0) {
+                PlatformDependent.copyMemory(from + offsetInPage(s), chunk, 0, n);
                 writeUnchecked(d, chunk, 0, n);
             } else {
                 zeroInPage(d, n);
@@ -602,18 +663,13 @@ public final class SparseHostMemory implements PhysicalMemory, AutoCloseable {
     /** Releases every buffer, private and shared. The memory is unusable afterwards. */
     @Override
     public void close() {
-        closed = true;
-        for (PageBuffer page : pages.values()) {
-            if (!page.shared) {
-                page.bytes.release();
-            }
+        synchronized (lock) {
+            closed = true;
+            buffers.forEach(ByteBuf::release);
+            buffers.clear();
+            pages.clear();
+            sharedPages.clear();
         }
-        for (PageBuffer shared : sharedPages.values()) {
-            shared.bytes.release();
-        }
-        pages.clear();
-        sharedPages.clear();
-        privateBuffers.set(0);
     }
 
     @Override

@@ -334,7 +334,7 @@ enum ConfigDefect {
             (layout, input, in) -> {
                 long field = between(in, 0, TdmrInfo.MODULE_BYTES / Long.BYTES - 1);
                 long pa = input.entryPas().get(anyEntry(input, in)) + Long.BYTES * field;
-                long original = input.words().getOrDefault(pa, 0L);
+                long original = input.words().get(pa);
                 long value = switch ((int) between(in, 0, 7)) {
                     case 0 -> 0;
                     case 1 -> -1;

@@ -1,7 +1,6 @@
 package org.tdxemu.emulator.fuzz;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,20 +29,20 @@ record ConfigInput(List<TdmrSpec> entries, List<Long> entryPas, long arrayPa, Li
     }
 
     /** Every word the host writes, by physical address. */
-    Map<Long, Long> words() {
-        Map<Long, Long> words = new HashMap<>();
+    Words words() {
+        Words words = new Words(pointers.size() + entries.size() * TdmrInfo.MODULE_BYTES / Long.BYTES + overrides.size());
         for (int k = 0; k < pointers.size(); k++) {
             words.put(arrayPa + TdmrPointerArray.entryOffset(k), pointers.get(k));
         }
         for (int k = 0; k < entries.size(); k++) {
             putEntry(words, entryPas.get(k), entries.get(k));
         }
-        words.putAll(overrides);
+        overrides.forEach(words::put);
         return words;
     }
 
     /** The 320 bytes of one TDMR_INFO, every reserved slot included (§5.3). */
-    private static void putEntry(Map<Long, Long> words, long pa, TdmrSpec entry) {
+    private static void putEntry(Words words, long pa, TdmrSpec entry) {
         words.put(pa + TdmrInfo.BASE, entry.base());
         words.put(pa + TdmrInfo.SIZE, entry.size());
         for (PageSize ps : PageSize.values()) {

@@ -2,7 +2,6 @@ package org.tdxemu.emulator.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.layout.TdmrInfo;
 import org.tdxemu.seamcall.layout.TdmrPointerArray;
@@ -16,9 +15,11 @@ import org.tdxemu.seamcall.status.Statuses;
  * shared-HPA check, §5.3 and §5.4 for the layouts; dynamic-pamt.md §2.2 and §2.3 for R8 bit 16 and
  * the bitmap), to hold the emulator to. Deliberately plain:
  * the steps in the reference's order, each a few lines of plain loops that can be read against the
- * prose, nothing computed ahead of time or kept from one step to the next. It shares no code with
- * the emulator; from the seamcall contract it takes only the status builders and the layout
- * offsets.
+ * prose. The one thing kept from one step to the next is each TDMR's usable parts, worked out once
+ * its reserved areas passed step 5: step 6.3 checks every later TDMR's PAMTs against them, and
+ * working them out again each time made the oracle the slowest part of the fuzzing. It shares no
+ * code with the emulator; from the seamcall contract it takes only the status builders and the
+ * layout offsets.
  *
  * <p>Memory is read as the emulated bus answers (docs/emulator.md, "Missing memory"): the KeyID
  * bits of an address select a key, not memory, and a read with no memory behind it gives all ones.
@@ -60,7 +61,7 @@ final class ConfigOracle {
      * Host memory: the installed ranges, and the 8-byte words the host wrote there, by physical
      * address. Installed memory nobody wrote reads as zero.
      */
-    record Memory(List<Range> installed, Map<Long, Long> words) {
+    record Memory(List<Range> installed, Words words) {
     }
 
     /**
@@ -89,6 +90,8 @@ final class ConfigOracle {
 
     private final Platform platform;
     private final Memory memory;
+    /** The usable parts of each TDMR that passed step 5, by TDMR index, without an empty tail. */
+    private final List<List<Range>> available = new ArrayList<>();
     private boolean readMissing;
     /** R8 asks for Dynamic PAMT: the 4K PAMTs are bitmaps. */
     private boolean dynamicPamt;
@@ -181,6 +184,7 @@ final class ConfigOracle {
         }
         Failure failure = checkReservedAreas(tdmr, i);
         if (failure == null) {
+            available.add(availableAreas(tdmr, false));
             failure = checkPamts(tdmrs, i);
         }
         if (failure == null) {
@@ -254,14 +258,16 @@ final class ConfigOracle {
         }
         for (int j = 0; j <= i; j++) {
             for (PageSize ps : SMALLEST_FIRST) {
-                if (overlapsAvailableArea(tdmrs.get(j), tdmr.pamtBase()[ps.code()], tdmr.pamtSize()[ps.code()])) {
+                if (overlapsAvailableArea(tdmrs.get(j), available.get(j), tdmr.pamtBase()[ps.code()],
+                        tdmr.pamtSize()[ps.code()])) {
                     return new Failure(Statuses.pamtOverlap(i, ps, j), "loop 6.3: PAMT in a TDMR's usable memory");
                 }
             }
             if (j < i) {
                 Entry earlier = tdmrs.get(j);
                 for (PageSize ps : SMALLEST_FIRST) {
-                    if (overlapsAvailableArea(tdmr, earlier.pamtBase()[ps.code()], earlier.pamtSize()[ps.code()])) {
+                    if (overlapsAvailableArea(tdmr, available.get(i), earlier.pamtBase()[ps.code()],
+                            earlier.pamtSize()[ps.code()])) {
                         return new Failure(Statuses.pamtOverlap(j, ps, i),
                                 "loop 6.3: an earlier PAMT in this TDMR's usable memory");
                     }
@@ -306,8 +312,12 @@ final class ConfigOracle {
                 b.pamtSize()[psB.code()]);
     }
 
-    private static boolean overlapsAvailableArea(Entry tdmr, long base, long size) {
-        for (Range area : availableAreas(tdmr, false)) {
+    /** Whether {@code [base, base + size)} shares a byte with a usable part of {@code tdmr}, which lie inside it. */
+    private static boolean overlapsAvailableArea(Entry tdmr, List<Range> available, long base, long size) {
+        if (!overlap(base, size, tdmr.base(), tdmr.size())) {
+            return false;
+        }
+        for (Range area : available) {
             if (overlap(base, size, area.start(), area.size())) {
                 return true;
             }
@@ -434,7 +444,7 @@ final class ConfigOracle {
         long physical = pa & ((1L << hkidShift()) - 1);
         for (Range installed : memory.installed()) {
             if (installed.contains(Range.ofSize(physical, Long.BYTES))) {
-                return memory.words().getOrDefault(physical, 0L);
+                return memory.words().get(physical);
             }
         }
         readMissing = true;

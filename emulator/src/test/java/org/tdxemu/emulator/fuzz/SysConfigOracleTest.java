@@ -65,10 +65,13 @@ class SysConfigOracleTest {
 
     @Test
     void configAnswersWhatTheReferenceSaysOnValidAndDamagedArrays() {
+        long started = System.nanoTime();
         qt().withExamples(TRIES).forAll(ConfigCases.cases()).checkAssert(this::check);
+        double seconds = (System.nanoTime() - started) / 1e9;
 
-        System.out.printf("TDH.SYS.CONFIG against the oracle: %d cases, %d reading missing memory%n  families %s%n"
-                + "  steps %s%n", TRIES, readsOfMissingMemory, families, steps);
+        System.out.printf("TDH.SYS.CONFIG against the oracle: %d cases in %.1f s (%.0f a second), %d reading missing "
+                + "memory%n  families %s%n  steps %s%n", TRIES, seconds, TRIES / seconds, readsOfMissingMemory, families,
+                steps);
         Set<String> missing = FAMILIES.stream().map(SysConfigOracleTest::family)
                 .collect(Collectors.toCollection(TreeSet::new));
         missing.removeAll(families.keySet());
@@ -84,8 +87,8 @@ class SysConfigOracleTest {
         ConfigMachine machine = c.machine();
         ConfigInput valid = c.valid();
         ConfigInput tried = c.tried();
-        Map<Long, Long> validWords = valid.words();
-        Map<Long, Long> triedWords = tried.words();
+        Words validWords = valid.words();
+        Words triedWords = tried.words();
         ConfigOracle.Verdict validVerdict = verdict(machine, valid, validWords, true);
         if (validVerdict.status() != SUCCESS) {
             assertStatus(SUCCESS, validVerdict.status(), "the oracle on the generator's valid array ("
@@ -138,7 +141,7 @@ class SysConfigOracleTest {
         }
     }
 
-    private static ConfigOracle.Verdict verdict(ConfigMachine machine, ConfigInput input, Map<Long, Long> words,
+    private static ConfigOracle.Verdict verdict(ConfigMachine machine, ConfigInput input, Words words,
                                                 boolean sysinitDone) {
         return ConfigOracle.config(machine.oracleView(), new ConfigOracle.Memory(machine.installed(), words),
                 sysinitDone, input.everyLpInitialized(), input.rcx(), input.rdx(), input.r8());
@@ -149,7 +152,7 @@ class SysConfigOracleTest {
      * again answers what the oracle says of a module past SYSINIT_DONE.
      */
     private static void assertConfiguredOnce(ModuleDriver driver, ConfigMachine machine, ConfigInput valid,
-                                             Map<Long, Long> validWords, ConfigOracle.Verdict verdict,
+                                             Words validWords, ConfigOracle.Verdict verdict,
                                              Supplier<String> context) {
         assertEquals(SysState.SYSCONFIG_DONE, driver.module().state(), context);
         List<ModuleStatus.TdmrProgress> tdmrs = driver.module().status().tdmrs();

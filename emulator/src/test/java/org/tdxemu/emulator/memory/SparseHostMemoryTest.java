@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -25,15 +24,15 @@ class SparseHostMemoryTest {
     private static final long GIB = 1L << 30;
     private static final long TIB = 1L << 40;
 
-    /** A pool of its own (one direct arena, no thread caches), so its figures are this test's. */
-    private final PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
+    /** A pool of its own, so its figures are this test's. */
+    private final PagePool pool = new PagePool();
 
     private SparseHostMemory memory(List<Range> installed, int addressBits) {
-        return new SparseHostMemory(installed, addressBits, pool);
+        return new SparseHostMemory(installed, addressBits, pool.allocator());
     }
 
     private long activeBuffers() {
-        return pool.metric().directArenas().get(0).numActiveAllocations();
+        return pool.liveBuffers();
     }
 
     @AfterEach
@@ -138,6 +137,38 @@ class SparseHostMemoryTest {
             assertEquals(1000, activeBuffers());
         }
         assertEquals(0, activeBuffers());
+    }
+
+    @Test
+    void thePageMapTakesAtMost43HeapBytesPerPageHeld() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, 64 * TIB)), 52)) {
+            assertEquals(64 * 16, m.pageMapBytes(), "an empty map: 64 slots of two longs");
+            Random random = new Random(15);
+            byte[] pattern = {7};
+            for (int i = 0; i < 20_000; i++) {
+                m.fill(random.nextLong(64 * TIB >>> 12) << 12, 4096, pattern);
+                assertTrue(m.pageMapBytes() <= Math.max(64 * 16, 43L * m.pageCount()),
+                        m.pageMapBytes() + " bytes for " + m.pageCount() + " pages");
+            }
+            assertEquals(20_000, m.pageCount());
+            assertEquals(1, m.bufferCount());
+        }
+    }
+
+    @Test
+    void pagesDroppedAndMappedAgainKeepTheirContent() {
+        try (SparseHostMemory m = memory(List.of(new Range(0, GIB)), 52)) {
+            byte[] pattern = {1, 2};
+            for (int round = 0; round < 3; round++) {
+                m.fill(0, 1000 * 4096L, pattern);
+                assertEquals(1000, m.pageCount());
+                m.fill(0, 500 * 4096L, (byte) 0);
+                assertEquals(500, m.pageCount(), "the zeroed half is dropped");
+                assertEquals(0, m.read64(499 * 4096L));
+                assertEquals(0x0201020102010201L, m.read64(500 * 4096L));
+            }
+            assertTrue(m.pageMapBytes() <= 43L * 1000, m.pageMapBytes() + " bytes");
+        }
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.tdxemu.seamcall.memory.Range;
 
 /**
@@ -74,27 +74,58 @@ public final class PageAllocator implements KernelAllocator {
 
     /**
      * One zone of one node: its span, and its free memory as ascending, coalesced, page-aligned
-     * extents. {@code longestSoFar[i]} is the longest of extents 0 … i, so the first extent long
-     * enough for a request is found by binary search. A change to one extent rarely changes the
-     * running maximum far beyond it, so refreshing it stops where it agrees with what was there.
+     * extents. {@code longest(i)} is the longest of extents 0 … i, so the first extent long enough
+     * for a request is found by binary search. A change to one extent rarely changes the running
+     * maximum far beyond it, so refreshing it stops where it agrees with what was there.
+     *
+     * <p>The extents sit in arrays with a gap (a gap buffer): an extent is inserted or removed
+     * where the gap is, and the gap moves there first. PAMTs are placed one after the other near
+     * the bottom of a zone, each leaving a gap in the free memory when its window is not where the
+     * last one ended, so a zone of hundreds of extents is changed again and again at about the same
+     * place, where shifting every extent above it each time cost as much as the zone was large.
+     * Where a window was last found and where memory was last freed are kept, so that taking it
+     * and the next free start looking there.
      */
     private static final class Zone {
         final long spanStartPfn;
         final long spanEndPfn;
+        /** Extent i is at index i below {@link #gapStart} and at i + {@link #gapLength} from there. */
         long[] starts = new long[8];
         long[] ends = new long[8];
         long[] longestSoFar = new long[8];
         int count;
+        int gapStart;
+        int gapLength = 8;
+        /** The extent {@link #firstFreeWindow} last found a window in, which {@link #take} looks at first. */
+        private int lastFound;
+        /** The extent {@link #give} last freed into, where {@link #firstEndingAfter} starts looking. */
+        private int lastGiven;
 
         Zone(long spanStartPfn, long spanEndPfn) {
             this.spanStartPfn = spanStartPfn;
             this.spanEndPfn = spanEndPfn;
         }
 
+        private int at(int i) {
+            return i < gapStart ? i : i + gapLength;
+        }
+
+        long start(int i) {
+            return starts[at(i)];
+        }
+
+        long end(int i) {
+            return ends[at(i)];
+        }
+
+        private long longest(int i) {
+            return longestSoFar[at(i)];
+        }
+
         long freeBytes() {
             long bytes = 0;
             for (int i = 0; i < count; i++) {
-                bytes += ends[i] - starts[i];
+                bytes += end(i) - start(i);
             }
             return bytes;
         }
@@ -109,28 +140,44 @@ public final class PageAllocator implements KernelAllocator {
             long first = kernelAlign(spanStartPfn, pages);
             long bytes = pages << Page.SHIFT;
             for (int i = firstLongEnough(bytes); i < count; i++) {
-                if (ends[i] - starts[i] < bytes) {
+                long start = start(i);
+                long end = end(i);
+                if (end - start < bytes) {
                     continue;
                 }
-                long pfn = starts[i] >>> Page.SHIFT;
-                long window = pfn <= first ? first : first + (pfn - first + pages - 1) / pages * pages;
-                if (window >= first && window <= (ends[i] - bytes) >>> Page.SHIFT) {
+                long window = firstWindowFrom(first, start >>> Page.SHIFT, pages);
+                if (window >= first && window <= (end - bytes) >>> Page.SHIFT) {
+                    lastFound = i;
                     return window << Page.SHIFT;
                 }
             }
             return NOT_FOUND;
         }
 
+        /**
+         * The first window at or above {@code pfn} of those from {@code first} in steps of {@code
+         * pages}. A PAMT lands at the bottom of its zone, where this is the first or the second
+         * window; only farther up does it take a 64-bit division.
+         */
+        private static long firstWindowFrom(long first, long pfn, long pages) {
+            long gap = pfn - first;
+            if (gap <= 0) {
+                return first;
+            }
+            return gap <= pages ? first + pages : first + (gap + pages - 1) / pages * pages;
+        }
+
+        /**
+         * The first extent whose running maximum reaches {@code bytes}: a binary search without a
+         * branch on the comparison, which random layouts make a coin toss.
+         */
         private int firstLongEnough(long bytes) {
             int low = 0;
-            int high = count;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (longestSoFar[mid] >= bytes) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
-                }
+            for (int length = count; length > 0; ) {
+                int half = length >>> 1;
+                boolean below = longest(low + half) < bytes;
+                low = below ? low + half + 1 : low;
+                length = below ? length - half - 1 : half;
             }
             return low;
         }
@@ -138,8 +185,8 @@ public final class PageAllocator implements KernelAllocator {
         /** The highest {@code alignment}-aligned free range of {@code bytes}. */
         long highestFit(long bytes, long alignment) {
             for (int i = count - 1; i >= 0; i--) {
-                long candidate = Page.alignDown(ends[i] - bytes, alignment);
-                if (ends[i] - starts[i] >= bytes && candidate >= starts[i]) {
+                long candidate = Page.alignDown(end(i) - bytes, alignment);
+                if (end(i) - start(i) >= bytes && candidate >= start(i)) {
                     return candidate;
                 }
             }
@@ -155,21 +202,22 @@ public final class PageAllocator implements KernelAllocator {
         /** Marks {@code [start, end)}, which must lie inside one free extent, as used. */
         void take(long start, long end) {
             int i = extentAt(start);
-            if (i < 0 || end > ends[i]) {
+            if (i < 0 || end > end(i)) {
                 throw new IllegalStateException(String.format("[0x%x, 0x%x) is not free", start, end));
             }
-            if (start == starts[i] && end == ends[i]) {
+            long extentStart = start(i);
+            long extentEnd = end(i);
+            if (start == extentStart && end == extentEnd) {
                 remove(i);
                 refreshLongest(i, i);
-            } else if (start == starts[i]) {
-                starts[i] = end;
+            } else if (start == extentStart) {
+                starts[at(i)] = end;
                 refreshLongest(i, i + 1);
-            } else if (end == ends[i]) {
-                ends[i] = start;
+            } else if (end == extentEnd) {
+                ends[at(i)] = start;
                 refreshLongest(i, i + 1);
             } else {
-                long extentEnd = ends[i];
-                ends[i] = start;
+                ends[at(i)] = start;
                 insert(i + 1, end, extentEnd);
                 refreshLongest(i, i + 2);
             }
@@ -178,17 +226,18 @@ public final class PageAllocator implements KernelAllocator {
         /** Marks {@code [start, end)} free again, merging it with free neighbours. */
         void give(long start, long end) {
             int next = firstEndingAfter(start);
-            boolean joinsPrevious = next > 0 && ends[next - 1] == start;
-            boolean joinsNext = next < count && starts[next] == end;
+            lastGiven = next;
+            boolean joinsPrevious = next > 0 && end(next - 1) == start;
+            boolean joinsNext = next < count && start(next) == end;
             if (joinsPrevious && joinsNext) {
-                ends[next - 1] = ends[next];
+                ends[at(next - 1)] = end(next);
                 remove(next);
                 refreshLongest(next - 1, next);
             } else if (joinsPrevious) {
-                ends[next - 1] = end;
+                ends[at(next - 1)] = end;
                 refreshLongest(next - 1, next);
             } else if (joinsNext) {
-                starts[next] = start;
+                starts[at(next)] = start;
                 refreshLongest(next, next + 1);
             } else {
                 insert(next, start, end);
@@ -196,59 +245,103 @@ public final class PageAllocator implements KernelAllocator {
             }
         }
 
+        /** The extent holding {@code address}, or -1; the one a window was just found in is looked at first. */
         private int extentAt(long address) {
+            if (lastFound < count && start(lastFound) <= address && address < end(lastFound)) {
+                return lastFound;
+            }
             int i = firstEndingAfter(address);
-            return i < count && starts[i] <= address ? i : -1;
+            return i < count && start(i) <= address ? i : -1;
         }
 
+        /**
+         * The first extent that ends above {@code address}. Frees come in address order more
+         * often than not, so the search gallops out from where the last one ended up, and costs
+         * the log of how far it went rather than of how many extents there are.
+         */
         private int firstEndingAfter(long address) {
-            int low = 0;
-            int high = count;
-            while (low < high) {
-                int mid = (low + high) >>> 1;
-                if (ends[mid] > address) {
-                    high = mid;
-                } else {
-                    low = mid + 1;
+            int finger = Math.min(lastGiven, count);
+            int low;
+            int high;
+            if (finger < count && end(finger) <= address) {
+                low = finger + 1;
+                int step = 1;
+                while (low + step < count && end(low + step - 1) <= address) {
+                    low += step;
+                    step <<= 1;
                 }
+                high = Math.min(count, low + step);
+            } else {
+                high = finger;
+                int step = 1;
+                while (high - step > 0 && end(high - step) > address) {
+                    high -= step;
+                    step <<= 1;
+                }
+                low = Math.max(0, high - step);
+            }
+            for (int length = high - low; length > 0; ) {
+                int half = length >>> 1;
+                boolean before = end(low + half) <= address;
+                low = before ? low + half + 1 : low;
+                length = before ? length - half - 1 : half;
             }
             return low;
         }
 
+        /** Moves the gap to just before extent {@code i}. */
+        private void moveGapTo(int i) {
+            if (i < gapStart) {
+                shift(i, i + gapLength, gapStart - i);
+            } else if (i > gapStart) {
+                shift(gapStart + gapLength, gapStart, i - gapStart);
+            }
+            gapStart = i;
+        }
+
+        /** Moves {@code length} extents, with their running maxima, from index {@code from} to {@code to}. */
+        private void shift(int from, int to, int length) {
+            System.arraycopy(starts, from, starts, to, length);
+            System.arraycopy(ends, from, ends, to, length);
+            System.arraycopy(longestSoFar, from, longestSoFar, to, length);
+        }
+
         private void remove(int i) {
-            System.arraycopy(starts, i + 1, starts, i, count - i - 1);
-            System.arraycopy(ends, i + 1, ends, i, count - i - 1);
-            System.arraycopy(longestSoFar, i + 1, longestSoFar, i, count - i - 1);
+            moveGapTo(i);
+            gapLength++;
             count--;
         }
 
         private void insert(int i, long start, long end) {
-            if (count == starts.length) {
-                starts = Arrays.copyOf(starts, count * 2);
-                ends = Arrays.copyOf(ends, count * 2);
-                longestSoFar = Arrays.copyOf(longestSoFar, count * 2);
+            if (gapLength == 0) {
+                moveGapTo(count);
+                gapLength = starts.length;
+                starts = Arrays.copyOf(starts, 2 * starts.length);
+                ends = Arrays.copyOf(ends, 2 * ends.length);
+                longestSoFar = Arrays.copyOf(longestSoFar, 2 * longestSoFar.length);
             }
-            System.arraycopy(starts, i, starts, i + 1, count - i);
-            System.arraycopy(ends, i, ends, i + 1, count - i);
-            System.arraycopy(longestSoFar, i, longestSoFar, i + 1, count - i);
-            starts[i] = start;
-            ends[i] = end;
+            moveGapTo(i);
+            starts[gapStart] = start;
+            ends[gapStart] = end;
+            gapStart++;
+            gapLength--;
             count++;
         }
 
         /**
-         * Recomputes {@code longestSoFar} from {@code from}. Extents from {@code unchangedFrom} on
-         * are the ones that were there before, with their old running maxima beside them, so once
-         * the new maximum agrees with an old one, every later one agrees too.
+         * Recomputes the running maxima from extent {@code from}. Extents from {@code unchangedFrom}
+         * on are the ones that were there before, with their old running maxima beside them, so
+         * once the new maximum agrees with an old one, every later one agrees too.
          */
         private void refreshLongest(int from, int unchangedFrom) {
-            long longest = from == 0 ? 0 : longestSoFar[from - 1];
+            long longest = from == 0 ? 0 : longest(from - 1);
             for (int i = from; i < count; i++) {
-                longest = Math.max(longest, ends[i] - starts[i]);
-                if (i >= unchangedFrom && longestSoFar[i] == longest) {
+                int at = at(i);
+                longest = Math.max(longest, ends[at] - starts[at]);
+                if (i >= unchangedFrom && longestSoFar[at] == longest) {
                     return;
                 }
-                longestSoFar[i] = longest;
+                longestSoFar[at] = longest;
             }
         }
     }
@@ -402,15 +495,16 @@ public final class PageAllocator implements KernelAllocator {
     private final int[] failingAttempt = new int[AllocationPurpose.values().length];
 
     public PageAllocator(HostConfig host) {
-        TreeSet<Integer> nodes = new TreeSet<>();
-        host.memblock().forEach(r -> nodes.add(r.node()));
+        TreeMap<Integer, List<MemoryRegion>> regionsByNode = new TreeMap<>();
+        host.memblock().forEach(r -> regionsByNode.computeIfAbsent(r.node(), n -> new ArrayList<>()).add(r));
+        Set<Integer> nodes = regionsByNode.keySet();
         Map<Integer, List<Zone>> zonesByNode = new HashMap<>();
         List<Zone> allZones = new ArrayList<>();
         long managed = 0;
         for (int node : nodes) {
             List<Zone> zones = new ArrayList<>();
             for (ZoneType type : ZoneType.values()) {
-                Zone zone = zone(host, node, type);
+                Zone zone = zone(regionsByNode.get(node), host.reserved(), type);
                 if (zone != null) {
                     zones.add(zone);
                     managed += zone.freeBytes();
@@ -420,8 +514,8 @@ public final class PageAllocator implements KernelAllocator {
             allZones.addAll(zones);
         }
         this.allZonesInNodeOrder = allZones.toArray(Zone[]::new);
-        this.zonelists = new Zone[nodes.last() + 1][];
-        this.ownZoneCounts = new int[nodes.last() + 1];
+        this.zonelists = new Zone[regionsByNode.lastKey() + 1][];
+        this.ownZoneCounts = new int[regionsByNode.lastKey() + 1];
         for (int node : nodes) {
             List<Zone> zonelist = new ArrayList<>(zonesByNode.get(node));
             for (int other : nodes) {
@@ -436,12 +530,16 @@ public final class PageAllocator implements KernelAllocator {
         this.managedBytes = managed;
     }
 
-    /** The zone's span follows the node's pages, holes included; its free memory excludes holes and reserved pages. */
-    private static Zone zone(HostConfig host, int node, ZoneType type) {
+    /**
+     * The zone of {@code type} over one node's {@code regions} (ascending): its span follows the
+     * node's pages, holes included; its free memory excludes holes and the pages of {@code
+     * reservedRanges}.
+     */
+    private static Zone zone(List<MemoryRegion> regions, List<Range> reservedRanges, ZoneType type) {
         long nodeStart = Long.MAX_VALUE;
         long nodeEnd = 0;
-        for (MemoryRegion r : host.memblock()) {
-            if (r.node() == node && Page.alignUp(r.start()) < Page.alignDown(r.end())) {
+        for (MemoryRegion r : regions) {
+            if (Page.alignUp(r.start()) < Page.alignDown(r.end())) {
                 nodeStart = Math.min(nodeStart, Page.alignUp(r.start()));
                 nodeEnd = Math.max(nodeEnd, Page.alignDown(r.end()));
             }
@@ -452,13 +550,13 @@ public final class PageAllocator implements KernelAllocator {
             return null;
         }
         Zone zone = new Zone(spanStart >>> Page.SHIFT, spanEnd >>> Page.SHIFT);
-        for (MemoryRegion r : host.memblock()) {
-            if (r.node() != node) {
-                continue;
-            }
+        for (MemoryRegion r : regions) {
             long start = Math.max(Math.max(Page.alignUp(r.start()), type.low), LOW_MEMORY_END);
             long end = Math.min(Page.alignDown(r.end()), type.high);
-            for (Range reserved : host.reserved()) {
+            if (start >= end) {
+                continue;
+            }
+            for (Range reserved : reservedRanges.subList(firstReaching(reservedRanges, start), reservedRanges.size())) {
                 long reservedStart = Page.alignDown(reserved.start());
                 long reservedEnd = Page.alignUp(reserved.end());
                 if (start >= end || reservedStart >= end) {
@@ -477,6 +575,21 @@ public final class PageAllocator implements KernelAllocator {
             }
         }
         return zone;
+    }
+
+    /** The first of the ascending {@code reserved} ranges whose pages reach past {@code address}. */
+    private static int firstReaching(List<Range> reserved, long address) {
+        int low = 0;
+        int high = reserved.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Page.alignUp(reserved.get(mid).end()) <= address) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     // ---- accounting ----------------------------------------------------------------------

@@ -14,5 +14,11 @@ public enum HolePattern {
      * From 4 GiB up, each region alone at the bottom of a 1 GiB-aligned window twice its size, as
      * CXL memory sits in windows far apart from each other: every region gets a TDMR of its own.
      */
-    SPARSE_HIGH
+    SPARSE_HIGH,
+    /**
+     * As {@link #SPARSE_HIGH}, each region alone in a window twice its size, but the regions' sizes
+     * differ: drawn at random, 1 to 7 parts each of the total, the same for the same layout name.
+     * PAMTs of every size then leave gaps between them as the allocator places them.
+     */
+    SPARSE_RANDOM
 }

@@ -3,6 +3,7 @@ package org.tdxemu.kernel.layout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
@@ -125,8 +126,10 @@ public final class Layouts {
      *       count leaves after one region per node (none when there are as many regions as nodes).
      *       They count toward the total.</li>
      *   <li>The other regions share the rest of the total, cut at 2 MiB boundaries, from 4 GiB up,
-     *       back to back or, with {@link HolePattern#SPARSE_HIGH}, each at the bottom of a 1 GiB
-     *       aligned window twice its size rounded up to 1 GiB.</li>
+     *       back to back or, with {@link HolePattern#SPARSE_HIGH} and {@link
+     *       HolePattern#SPARSE_RANDOM}, each at the bottom of a 1 GiB aligned window twice its size
+     *       rounded up to 1 GiB. Their shares are equal, or with {@link HolePattern#SPARSE_RANDOM}
+     *       1 to 7 parts each, at random.</li>
      *   <li>They go to the nodes in ascending order, each node an equal share of them (give or
      *       take one); node n is package n, with 4 CPUs.</li>
      *   <li>The CMRs are the low fragments' span and each run of back-to-back regions; when that
@@ -146,20 +149,36 @@ public final class Layouts {
         }
         int highRegions = spec.regions() - fragments;
         long highBytes = spec.totalBytes() - lowBytes;
+        long[] parts = parts(spec, highRegions);
         long start = HIGH_MEMORY_START;
         for (int i = 0; i < highRegions; i++) {
-            long size = cut(highBytes, i + 1, highRegions) - cut(highBytes, i, highRegions);
+            long size = cut(highBytes, parts[i + 1], parts[highRegions]) - cut(highBytes, parts[i], parts[highRegions]);
             regions.add(new MemoryRegion(start, start + size, i * spec.nodes() / highRegions));
-            start += spec.holes() == HolePattern.SPARSE_HIGH ? 2 * Page.alignUp(size, GIB) : size;
+            start += spec.holes() == HolePattern.NONE || spec.holes() == HolePattern.FIRMWARE_LOW ? size
+                    : 2 * Page.alignUp(size, GIB);
         }
         long top = regions.get(regions.size() - 1).end();
         HostConfig host = HostConfig.of(regions, HostConfig.cpus(spec.nodes(), CPUS_PER_PACKAGE, Set.of()), keyIdsBelow(top));
         return new Layout(spec.name(), host, cmrs(regions, fragments));
     }
 
-    /** The boundary between share {@code i - 1} and share {@code i} of {@code total} cut in {@code shares}. */
-    private static long cut(long total, int i, int shares) {
-        return i == shares ? total : Page.alignDown(total * i / shares, REGION_GRANULE);
+    /**
+     * How many parts of the total the regions before region i take, for i = 0 … regions: one each,
+     * or with {@link HolePattern#SPARSE_RANDOM} 1 to 7 each, drawn from a generator seeded by the
+     * layout's name.
+     */
+    private static long[] parts(LayoutSpec spec, int regions) {
+        SplittableRandom random = new SplittableRandom(spec.name().hashCode());
+        long[] parts = new long[regions + 1];
+        for (int i = 0; i < regions; i++) {
+            parts[i + 1] = parts[i] + (spec.holes() == HolePattern.SPARSE_RANDOM ? 1 + random.nextInt(7) : 1);
+        }
+        return parts;
+    }
+
+    /** Where {@code part} of {@code parts} ends in {@code total}, cut at a 2 MiB boundary but at the very end. */
+    private static long cut(long total, long part, long parts) {
+        return part == parts ? total : Page.alignDown(total * part / parts, REGION_GRANULE);
     }
 
     /** The widest KeyID split whose KeyID bits leave memory up to {@code top} addressable. */

@@ -47,8 +47,9 @@ public final class TdmrPlanner {
     private long[] pamt2mBytes;
     private long[] pamt1gBytes;
     private long[] pamtBases;
-    private final long[] areaOffsets;
-    private final long[] areaSizes;
+    /** The areas of the TDMR being populated, as many as one TDMR can need or the module takes. */
+    private long[] areaOffsets;
+    private long[] areaSizes;
     private int areaCount;
     private Errno failure;
 
@@ -60,8 +61,6 @@ public final class TdmrPlanner {
         this.rules = rules;
         this.allocator = allocator;
         this.log = log;
-        this.areaOffsets = new long[limits.maxReservedPerTdmr()];
-        this.areaSizes = new long[limits.maxReservedPerTdmr()];
     }
 
     /**
@@ -100,8 +99,10 @@ public final class TdmrPlanner {
     /** fill_out_tdmrs(): one TDMR per memory block, skipping what the previous TDMR already covers. */
     private boolean fillOutTdmrs() {
         int maxTdmrs = limits.maxTdmrs();
-        bases = new long[maxTdmrs];
-        sizes = new long[maxTdmrs];
+        // Each block starts at most one TDMR, so the module's limit is only reached with that many blocks;
+        // an empty list still leaves the kernel one empty TDMR.
+        bases = new long[Math.min(maxTdmrs, Math.max(1, memlist.count()))];
+        sizes = new long[bases.length];
         int index = 0;
         for (int b = 0; b < memlist.count(); b++) {
             long start = Page.alignDown(memlist.start(b), TDMR_ALIGNMENT);
@@ -195,6 +196,10 @@ public final class TdmrPlanner {
      * the TDMRs come back as far as they got: the failing one and those after it null.
      */
     private Tdmr[] populateReservedAreas() {
+        // A TDMR holds at most one hole more than the hole source has ranges, and every PAMT chunk.
+        int mostAreas = (int) Math.min(limits.maxReservedPerTdmr(), holeSource.count() + 1L + tdmrCount);
+        areaOffsets = new long[mostAreas];
+        areaSizes = new long[mostAreas];
         int[] chunksByBase = chunksByBase();
         int holeCursor = 0;
         int chunkCursor = 0;
@@ -243,12 +248,20 @@ public final class TdmrPlanner {
      * and a 16-bit index pack into one long, and a plain sort of longs orders them.
      */
     private int[] chunksByBase() {
+        int[] order = new int[tdmrCount];
+        boolean ascending = true;
+        for (int i = 0; i < tdmrCount; i++) {
+            order[i] = i;
+            ascending &= i == 0 || pamtBases[i - 1] < pamtBases[i];
+        }
+        if (ascending) {
+            return order;
+        }
         long[] keys = new long[tdmrCount];
         for (int i = 0; i < tdmrCount; i++) {
             keys[i] = (pamtBases[i] >>> Page.SHIFT) << Short.SIZE | i;
         }
         Arrays.sort(keys);
-        int[] order = new int[tdmrCount];
         for (int i = 0; i < tdmrCount; i++) {
             order[i] = (int) (keys[i] & 0xFFFF);
         }

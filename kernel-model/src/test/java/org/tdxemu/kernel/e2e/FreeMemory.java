@@ -2,7 +2,9 @@ package org.tdxemu.kernel.e2e;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.kernel.host.Page;
@@ -24,12 +26,18 @@ final class FreeMemory {
     private record Extent(long start, long end, int node) {
     }
 
-    private final HostConfig host;
     private final List<Extent> extents;
+    /** Each node's first page, the first MiB and ranges in use included, by node. */
+    private final Map<Integer, Long> nodeStarts;
 
     private FreeMemory(HostConfig host, List<Extent> extents) {
-        this.host = host;
         this.extents = extents;
+        this.nodeStarts = new HashMap<>();
+        for (MemoryRegion region : host.memblock()) {
+            if (Page.alignUp(region.start()) < Page.alignDown(region.end())) {
+                nodeStarts.merge(region.node(), Page.alignUp(region.start()), Math::min);
+            }
+        }
     }
 
     static FreeMemory of(HostConfig host, List<Range> live) {
@@ -86,7 +94,7 @@ final class FreeMemory {
      */
     boolean hasContigWindow(long pages) {
         for (Extent e : extents) {
-            long zoneStartPfn = Math.max(nodeStart(e.node()), zoneLow(e.start())) >>> Page.SHIFT;
+            long zoneStartPfn = Math.max(nodeStarts.get(e.node()), zoneLow(e.start())) >>> Page.SHIFT;
             long firstWindow = (zoneStartPfn + pages - 1) & ~(pages - 1);
             long startPfn = e.start() >>> Page.SHIFT;
             long window = startPfn <= firstWindow ? firstWindow
@@ -96,17 +104,6 @@ final class FreeMemory {
             }
         }
         return false;
-    }
-
-    /** The node's first page, the first MiB and ranges in use included. */
-    private long nodeStart(int node) {
-        long start = Long.MAX_VALUE;
-        for (MemoryRegion region : host.memblock()) {
-            if (region.node() == node && Page.alignUp(region.start()) < Page.alignDown(region.end())) {
-                start = Math.min(start, Page.alignUp(region.start()));
-            }
-        }
-        return start;
     }
 
     private static int nodeOf(HostConfig host, long address) {

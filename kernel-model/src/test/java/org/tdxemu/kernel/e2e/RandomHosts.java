@@ -112,8 +112,9 @@ final class RandomHosts {
         List<Range> inUse = new ArrayList<>();
         List<Range> cmrs = new ArrayList<>();
         long cursor = shape.fromZero() ? 0 : PageAllocator.LOW_MEMORY_END;
-        for (int k = 0; k < shape.regions().size(); k++) {
-            RegionShape r = shape.regions().get(k);
+        List<RegionShape> shapes = List.copyOf(shape.regions());
+        for (int k = 0; k < shapes.size(); k++) {
+            RegionShape r = shapes.get(k);
             long gap = r.gapUnit() == 0 || k % shape.gapEvery() != 0 ? 0
                     : UNITS[Math.min(r.gapUnit() - 1, shape.largestUnit())] * r.gapUnits();
             long start = cursor + gap;

@@ -87,10 +87,12 @@ class RandomHostsAgainstModulePropertyTest {
 
     @Test
     void theModuleAcceptsEveryPlanAndEveryFailureBeforeConfigHasItsReason() {
+        long started = System.nanoTime();
         qt().withExamples(TRIES).withShrinkCycles(2000).forAll(RandomHosts.hosts()).checkAssert(this::check);
+        double seconds = (System.nanoTime() - started) / 1e9;
 
-        System.out.printf("The kernel's plan against the emulated module: %d hosts, accepted ones %s%n  %s%n", TRIES,
-                largestAccepted, outcomes);
+        System.out.printf("The kernel's plan against the emulated module: %d hosts in %.1f s (%.0f a second), accepted "
+                + "ones %s%n  %s%n", TRIES, seconds, TRIES / seconds, largestAccepted, outcomes);
         assertTrue(outcomes.keySet().containsAll(OUTCOMES),
                 "outcomes no host reached: " + OUTCOMES + " vs " + outcomes);
     }

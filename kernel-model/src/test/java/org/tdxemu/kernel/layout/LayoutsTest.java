@@ -2,6 +2,7 @@ package org.tdxemu.kernel.layout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
+import org.tdxemu.kernel.host.Page;
+import org.tdxemu.kernel.init.KernelOptions;
 import org.tdxemu.kernel.init.TdxKernel;
+import org.tdxemu.kernel.planner.ModuleLimits;
 import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.Tdmr;
 import org.tdxemu.kernel.planner.TdmrPlan;
@@ -130,6 +134,28 @@ class LayoutsTest {
         // 64 runs are too many CMRs: one per node.
         assertEquals(8, layout.cmrs().size());
         assertEquals(new Range(4 * GIB, 4 * GIB + 7 * 512 * GIB + 256 * GIB), layout.cmrs().get(0));
+    }
+
+    @Test
+    void randomSizedRegionsDifferFromEachOtherButNotFromRunToRun() {
+        Layout layout = Layouts.named("16T-8n-1024r-sparse-random");
+        List<MemoryRegion> regions = regions(layout);
+        assertEquals(regions, regions(Layouts.named("16T-8n-1024r-sparse-random")), "the same name, the same layout");
+        List<Long> sizes = regions.stream().map(r -> r.end() - r.start()).toList();
+        long smallest = sizes.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long largest = sizes.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(largest >= 6 * smallest, smallest + " to " + largest);
+        assertTrue(sizes.stream().allMatch(size -> size % (2 * MIB) == 0));
+        for (int i = 1; i < regions.size(); i++) {
+            assertEquals(regions.get(i - 1).start() + 2 * Page.alignUp(sizes.get(i - 1), GIB), regions.get(i).start(),
+                    "region " + i + " opens the next window");
+        }
+        PlanResult plan = TdxKernel.plan(layout.host(), ModuleLimits.uniform(1024 + 4, 252, 16), KernelOptions.DEFAULT,
+                List.of());
+        assertEquals(1024, assertInstanceOf(PlanResult.Planned.class, plan, plan.log()::toString).plan().tdmrs().size(),
+                "every region a TDMR of its own");
+        assertNotEquals(sizes, regions(Layouts.named("16T-8n-512r-sparse-random")).stream()
+                .map(r -> r.end() - r.start()).toList().subList(0, 512));
     }
 
     @Test

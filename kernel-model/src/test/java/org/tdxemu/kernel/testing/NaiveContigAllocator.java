@@ -62,34 +62,36 @@ public final class NaiveContigAllocator {
         return host.memblock().stream().filter(r -> r.range().contains(address)).findFirst().orElseThrow().node();
     }
 
-    /** Memblock, page-rounded inward, minus reserved pages and the first MiB; adjacent pieces of one node merged. */
+    /**
+     * Memblock, page-rounded inward, minus reserved pages and the first MiB; adjacent pieces of one
+     * node merged. Regions and reserved ranges both ascend, so one pass over each does it.
+     */
     public static List<Range> usableRam(HostConfig host) {
         List<Range> usable = new ArrayList<>();
         List<Integer> nodes = new ArrayList<>();
+        List<Range> reserved = host.reserved();
+        int firstReaching = 0;
         for (MemoryRegion r : host.memblock()) {
             long start = Math.max(Page.alignUp(r.start()), 1L << 20);
             long end = Page.alignDown(r.end());
+            // Reserved ranges that end below this region end below every later one too.
+            while (firstReaching < reserved.size() && Page.alignUp(reserved.get(firstReaching).end()) <= start) {
+                firstReaching++;
+            }
             List<Range> pieces = new ArrayList<>();
+            for (int k = firstReaching; k < reserved.size() && start < end; k++) {
+                long takenStart = Page.alignDown(reserved.get(k).start());
+                long takenEnd = Page.alignUp(reserved.get(k).end());
+                if (takenStart >= end) {
+                    break;
+                }
+                if (takenStart > start) {
+                    pieces.add(new Range(start, takenStart));
+                }
+                start = Math.max(start, takenEnd);
+            }
             if (start < end) {
                 pieces.add(new Range(start, end));
-            }
-            for (Range reserved : host.reserved()) {
-                long takenStart = Page.alignDown(reserved.start());
-                long takenEnd = Page.alignUp(reserved.end());
-                List<Range> next = new ArrayList<>();
-                for (Range piece : pieces) {
-                    if (takenEnd <= piece.start() || takenStart >= piece.end()) {
-                        next.add(piece);
-                        continue;
-                    }
-                    if (takenStart > piece.start()) {
-                        next.add(new Range(piece.start(), takenStart));
-                    }
-                    if (takenEnd < piece.end()) {
-                        next.add(new Range(takenEnd, piece.end()));
-                    }
-                }
-                pieces = next;
             }
             for (Range piece : pieces) {
                 int last = usable.size() - 1;

@@ -21,6 +21,11 @@ public final class LeafStatuses {
     private LeafStatuses() {
     }
 
+    /** The runs a campaign makes of {@code calls}: each call with each status of its leaf. */
+    public static int runs(List<CallSite> calls) {
+        return calls.stream().mapToInt(call -> of(call.leaf()).size()).sum();
+    }
+
     public static List<Long> of(Leaf leaf) {
         List<Long> statuses = new ArrayList<>(switch (leaf) {
             case TDH_SYS_INIT -> List.of(TDX_SYS_BUSY.value(), Statuses.operandInvalid(Gpr.RCX),

@@ -12,14 +12,14 @@ import org.tdxemu.scenarios.spec.PlatformSpec;
 import org.tdxemu.seamcall.Seamcall;
 import org.tdxemu.seamcall.leaf.Leaf;
 import org.tdxemu.seamcall.leaf.LeafSelector;
-import org.tdxemu.seamcall.register.RegisterFile;
+import org.tdxemu.seamcall.status.StatusCode;
 
 /**
- * Watches the module's side of the fault injector and keeps, from the calls the module completed
- * with TDX_SUCCESS alone, what its state must be (module-abi.md §2): then says where the module's
- * own status disagrees.
+ * Keeps, from the calls the module completed with TDX_SUCCESS alone, what its state must be
+ * (module-abi.md §2), watching the module's side of the fault injector ({@link #watching}); then
+ * says where the module's own status disagrees.
  */
-final class ModuleShadow implements Seamcall {
+final class ModuleShadow {
 
     /** TDH.SYS.TDMR.INIT initializes 4 MiB of a TDMR per successful call (module-abi.md §4.6). */
     private static final long BYTES_PER_TDMR_INIT = 4L << 20;
@@ -27,7 +27,6 @@ final class ModuleShadow implements Seamcall {
     private static final long BYTES_PER_DYNAMIC_PAMT_TDMR_INIT = 16L << 20;
     private static final long CONFIG_ENABLE_DYNAMIC_PAMT = 1L << 16;
 
-    private final Seamcall module;
     private final PlatformSpec platform;
     private final ModuleVersion version;
     private boolean sysInitDone;
@@ -36,23 +35,31 @@ final class ModuleShadow implements Seamcall {
     private boolean shutDown;
     private final TreeSet<Integer> initializedCpus = new TreeSet<>();
     private final TreeSet<Integer> configuredPackages = new TreeSet<>();
-    private final Map<Long, Long> tdmrInitCalls = new HashMap<>();
+    /** Successful TDMR.INIT calls by TDMR base; the TDMR of the last one is kept at hand, as loops call one TDMR. */
+    private final Map<Long, long[]> tdmrInitCalls = new HashMap<>();
+    private long lastTdmrBase = -1;
+    private long[] lastTdmrCalls;
 
-    ModuleShadow(Seamcall module, PlatformSpec platform, ModuleVersion version) {
-        this.module = module;
+    ModuleShadow(PlatformSpec platform, ModuleVersion version) {
         this.platform = platform;
         this.version = version;
     }
 
-    @Override
-    public long call(int cpu, RegisterFile registers) {
-        Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
-        long base = registers.rcx();
-        long options = registers.r8();
-        long status = module.call(cpu, registers);
-        if (status != 0 || leaf == null) {
+    /** {@code module}, with this shadow hearing every call it completes. */
+    Seamcall watching(Seamcall module) {
+        return (cpu, registers) -> {
+            Leaf leaf = Leaf.ofNumber((int) (registers.rax() & LeafSelector.LEAF_MASK)).orElse(null);
+            long base = registers.rcx();
+            long options = registers.r8();
+            long status = module.call(cpu, registers);
+            if (status == StatusCode.TDX_SUCCESS.value() && leaf != null) {
+                completed(leaf, cpu, base, options);
+            }
             return status;
-        }
+        };
+    }
+
+    private void completed(Leaf leaf, int cpu, long base, long options) {
         switch (leaf) {
             case TDH_SYS_INIT -> sysInitDone = true;
             case TDH_SYS_LP_INIT -> initializedCpus.add(cpu);
@@ -61,12 +68,17 @@ final class ModuleShadow implements Seamcall {
                 dynamicPamt = (options & CONFIG_ENABLE_DYNAMIC_PAMT) != 0;
             }
             case TDH_SYS_KEY_CONFIG -> configuredPackages.add(cpu / platform.cpusPerPackage());
-            case TDH_SYS_TDMR_INIT -> tdmrInitCalls.merge(base, 1L, Long::sum);
+            case TDH_SYS_TDMR_INIT -> {
+                if (base != lastTdmrBase) {
+                    lastTdmrBase = base;
+                    lastTdmrCalls = tdmrInitCalls.computeIfAbsent(base, b -> new long[1]);
+                }
+                lastTdmrCalls[0]++;
+            }
             case TDH_SYS_LP_SHUTDOWN -> shutDown |= version.lpShutdownShutsDown();
             case TDH_SYS_SHUTDOWN -> shutDown = true;
             default -> { }
         }
-        return status;
     }
 
     private SysState expectedState() {
@@ -109,7 +121,7 @@ final class ModuleShadow implements Seamcall {
         }
         long bytesPerCall = dynamicPamt ? BYTES_PER_DYNAMIC_PAMT_TDMR_INIT : BYTES_PER_TDMR_INIT;
         for (ModuleStatus.TdmrProgress tdmr : status.tdmrs()) {
-            long calls = tdmrInitCalls.getOrDefault(tdmr.base(), 0L);
+            long calls = tdmrInitCalls.getOrDefault(tdmr.base(), new long[1])[0];
             long expectedNext = tdmr.base() + Math.min(calls * bytesPerCall, tdmr.size());
             if (tdmr.next() != expectedNext) {
                 problems.add(String.format("TDMR 0x%x is initialized up to 0x%x, but %d TDMR.INIT calls succeeded",

@@ -29,7 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "With no command, runs the bundled default scenario, " + Library.DEFAULT + " (a two-socket 2 TiB host), "
                         + "and prints its kernel log."},
         subcommands = {RunCommand.class, ImportCommand.class, PlanCommand.class, PlannersCommand.class, ReplayCommand.class,
-                DecodeCommand.class, FaultsCommand.class, ScenariosCommand.class, HelpCommand.class},
+                DecodeCommand.class, FaultsCommand.class, FaultsMergeCommand.class, ScenariosCommand.class,
+                HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:everything ran and held: expectations met, a replay matched, a plan was made",

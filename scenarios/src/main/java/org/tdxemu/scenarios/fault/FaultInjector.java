@@ -36,7 +36,7 @@ public final class FaultInjector implements Seamcall {
         if (faults.isEmpty()) {
             return module.call(cpu, registers);
         }
-        Leaf leaf = LeafSelector.decode(registers.rax()).leaf().orElse(null);
+        Leaf leaf = Leaf.ofNumber((int) (registers.rax() & LeafSelector.LEAF_MASK)).orElse(null);
         int answering = -1;
         for (int i = 0; i < faults.size(); i++) {
             FaultSpec f = faults.get(i);

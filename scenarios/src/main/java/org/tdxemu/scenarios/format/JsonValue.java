@@ -3,6 +3,7 @@ package org.tdxemu.scenarios.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,6 +94,12 @@ public final class JsonValue {
      * decimal, or with a binary unit ({@code "2G"}, {@code "512M"}, {@code "64T"}; K, M, G, T, P).
      */
     public long quantity() {
+        if (json.isInt() || json.isLong()) {
+            if (json.longValue() < 0) {
+                throw error(json + " is negative; expected a number from 0 up");
+            }
+            return json.longValue();
+        }
         if (json.isIntegralNumber()) {
             if (json.bigIntegerValue().signum() < 0) {
                 throw error(json + " is negative; expected a number from 0 up");
@@ -159,10 +166,10 @@ public final class JsonValue {
             this.json = json;
             this.path = path;
             this.rootName = name;
-            Set<String> known = new LinkedHashSet<>(List.of(allowed));
             for (Iterator<String> keys = json.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();
-                if (!known.contains(key)) {
+                if (!Arrays.asList(allowed).contains(key)) {
+                    Set<String> known = new LinkedHashSet<>(List.of(allowed));
                     throw new ScenarioException(UserFile.printable(child(key.isEmpty() ? "\"\"" : key)
                             + ": unknown key; " + name + " takes " + String.join(", ", known)));
                 }

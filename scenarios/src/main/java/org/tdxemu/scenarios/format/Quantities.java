@@ -28,6 +28,9 @@ public final class Quantities {
      */
     public static long parse(String text) {
         String trimmed = text.trim();
+        if (isPlainHex(trimmed)) {
+            return Long.parseUnsignedLong(trimmed, 2, trimmed.length(), 16);
+        }
         if (HEX.matcher(trimmed).matches()) {
             return hex(trimmed);
         }
@@ -49,9 +52,30 @@ public final class Quantities {
                 + "with a unit (\"2G\")");
     }
 
+    /**
+     * Whether {@code text} is {@code 0x} and 1 to 16 hex digits, as tdxemu writes every address and
+     * status: traces hold millions, so these skip the patterns.
+     */
+    private static boolean isPlainHex(String text) {
+        if (text.length() < 3 || text.length() > 18 || text.charAt(0) != '0' || (text.charAt(1) | 0x20) != 'x') {
+            return false;
+        }
+        for (int i = 2; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A value written in hex with its {@code 0x}, such as a status {@code 0xC0000A1200050102}. */
     public static long hex(String text) {
-        Matcher hex = HEX.matcher(text.trim());
+        String trimmed = text.trim();
+        if (isPlainHex(trimmed)) {
+            return Long.parseUnsignedLong(trimmed, 2, trimmed.length(), 16);
+        }
+        Matcher hex = HEX.matcher(trimmed);
         String digits = hex.matches() ? hex.group(1) : "";
         if (!HEX_DIGITS.matcher(digits).matches()) {
             throw new ScenarioException("hex \"" + text + "\": expected hex digits after 0x");

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.tdxemu.emulator.memory.SparseHostMemory;
 import org.tdxemu.emulator.module.ModuleSettings;
+import org.tdxemu.emulator.module.ModuleStatus;
 import org.tdxemu.emulator.module.TdxModule;
 import org.tdxemu.emulator.platform.Platform;
 import org.tdxemu.emulator.platform.PlatformKeyIds;
@@ -13,6 +15,7 @@ import org.tdxemu.kernel.host.HostConfig;
 import org.tdxemu.kernel.host.KeyIdPartitioningMsr;
 import org.tdxemu.kernel.host.MemoryRegion;
 import org.tdxemu.scenarios.spec.PlatformSpec;
+import org.tdxemu.scenarios.spec.Scenario;
 import org.tdxemu.seamcall.layout.PageSize;
 import org.tdxemu.seamcall.memory.Range;
 
@@ -21,7 +24,7 @@ import org.tdxemu.seamcall.memory.Range;
  * whole page of RAM and of the CMRs), and the emulated module over that memory. Close it to give
  * the memory back.
  */
-public final class Machine implements AutoCloseable {
+public final class Machine implements Emulation {
 
     private static final long PAGE = PageSize.SIZE_4K.bytes();
 
@@ -38,6 +41,11 @@ public final class Machine implements AutoCloseable {
         this.platform = platform(spec);
         this.memory = new SparseHostMemory(installed(spec), platform.memoryAddressBits(), allocator);
         this.module = new TdxModule(platform, settings, memory);
+    }
+
+    /** The machines of scenarios, their host memory's page buffers from {@code allocator}. */
+    public static Function<Scenario, Emulation> of(ByteBufAllocator allocator) {
+        return scenario -> new Machine(scenario.platform(), scenario.module().settings(), allocator);
     }
 
     /** What firmware and MCHECK tell the module. */
@@ -89,12 +97,24 @@ public final class Machine implements AutoCloseable {
         return platform;
     }
 
+    @Override
     public SparseHostMemory memory() {
         return memory;
     }
 
+    @Override
     public TdxModule module() {
         return module;
+    }
+
+    @Override
+    public ModuleStatus moduleStatus() {
+        return module.status();
+    }
+
+    @Override
+    public List<Throwable> internalErrors() {
+        return module.internalErrors();
     }
 
     @Override

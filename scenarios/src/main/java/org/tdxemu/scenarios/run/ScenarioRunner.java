@@ -44,9 +44,9 @@ public final class ScenarioRunner {
 
     public static RunReport run(Scenario scenario, Instruments instruments) {
         Optional<TraceRecorder> trace = instruments.trace();
-        try (Machine machine = new Machine(scenario.platform(), scenario.module().settings(), instruments.allocator())) {
+        try (Emulation machine = instruments.machine().apply(scenario)) {
             Seamcall module = instruments.moduleSide().apply(machine.module());
-            PhysicalMemory kernelMemory = machine.memory();
+            PhysicalMemory kernelMemory = instruments.kernelMemory().apply(machine.memory());
             if (trace.isPresent()) {
                 module = trace.get().seamcall(module);
                 kernelMemory = trace.get().memory(kernelMemory);
@@ -59,13 +59,13 @@ public final class ScenarioRunner {
             InitResult result = kernel.boot();
             trace.ifPresent(TraceRecorder::flushWrite);
             List<String> failures = scenario.expect().map(e -> Expectations.failures(e, result)).orElse(List.of());
-            if (!machine.module().internalErrors().isEmpty()) {
+            if (!machine.internalErrors().isEmpty()) {
                 throw new IllegalStateException("the emulated module failed inside a SEAMCALL",
-                        machine.module().internalErrors().get(0));
+                        machine.internalErrors().get(0));
             }
             return new RunReport(scenario.name(), result, counted.byLeaf(), counted.total(), faults.injected(),
                     result instanceof InitResult.Failed ? counted.unretriedFailure() : Optional.empty(),
-                    machine.module().status(), freeBeforeBoot - host.allocator().freeBytes(), host.vmxReferences(),
+                    machine.moduleStatus(), freeBeforeBoot - host.allocator().freeBytes(), host.vmxReferences(),
                     scenario.expect().isPresent(), failures, faults.neverFired());
         }
     }

@@ -86,8 +86,7 @@ class MalformedInputCommandLineTest {
     @Test
     void importAndRunLogRejectEveryMalformedFileAsALogInOneLine() {
         List<String> problems = new ArrayList<>();
-        List<Written> all = new ArrayList<>(SCENARIOS);
-        all.addAll(TRACES);
+        List<Written> all = everyFile();
         for (Written w : all) {
             check("import", w, tdxemu("import", w.file().toString()), Optional.empty()).ifPresent(problems::add);
         }
@@ -151,7 +150,7 @@ class MalformedInputCommandLineTest {
     }
 
     @Test
-    void everyBadOptionValueIsOneLine() {
+    void everyBadOptionValueIsOneLine() throws IOException {
         List<String[]> calls = new ArrayList<>();
         for (String threads : List.of("0", "-1", "1025", "2147483648", "x", "", "1.5")) {
             calls.add(new String[] {"faults", "--threads", threads, "small-v7"});
@@ -187,6 +186,21 @@ class MalformedInputCommandLineTest {
             calls.add(new String[] {command, "--dynamic-pamt=maybe", "small-v7"});
         }
         calls.add(new String[] {"replay", "--no-dynamic-pamt=yes", "x.jsonl"});
+        for (String shard : List.of("0/2", "3/2", "x", "1/0", "", "1/", "/2", "-1/2", "1/2/3", "1.5/2", "2147483648/2")) {
+            calls.add(new String[] {"faults", "--shard", shard, "small-v7"});
+        }
+        String firstOfTwo = shard("small-v7", "1/2");
+        String secondOfTwo = shard("small-v7", "2/2");
+        Path notAShard = directory.resolve("small-v7.json");
+        java.nio.file.Files.writeString(notAShard, org.tdxemu.scenarios.Library.text("small-v7"));
+        calls.add(new String[] {"faults-merge", notAShard.toString()});
+        calls.add(new String[] {"faults-merge", firstOfTwo, notAShard.toString(), secondOfTwo});
+        calls.add(new String[] {"faults-merge", firstOfTwo});
+        calls.add(new String[] {"faults-merge", secondOfTwo, firstOfTwo, secondOfTwo});
+        calls.add(new String[] {"faults-merge", firstOfTwo, shard("small-two-socket", "2/2")});
+        calls.add(new String[] {"faults-merge", firstOfTwo, shard("small-v7", "2/3")});
+        calls.add(new String[] {"faults-merge", directory.resolve("no-such-shard.json").toString()});
+        calls.add(new String[] {"faults-merge"});
         Path folder = directory.resolve("a-folder");
         calls.add(new String[] {"run", "small-v7", "--trace", directory.resolve("missing/t.jsonl").toString()});
         calls.add(new String[] {"run", "small-v7", "--trace", directory.toString()});
@@ -228,6 +242,34 @@ class MalformedInputCommandLineTest {
             assertEquals(1, r.errLines().size(), what + ": " + r.err());
             assertClean(r);
         }
+    }
+
+    /** The malformed scenarios, then the malformed traces. */
+    private static List<Written> everyFile() {
+        List<Written> all = new ArrayList<>(SCENARIOS);
+        all.addAll(TRACES);
+        return all;
+    }
+
+    /** The file of one shard of {@code scenario}'s campaign, as faults --shard writes it. */
+    private static String shard(String scenario, String shard) throws IOException {
+        Result r = tdxemu("faults", scenario, "--shard", shard);
+        assertEquals(0, r.status(), r.err());
+        Path file = directory.resolve(scenario + "-shard-" + shard.replace('/', '-') + ".json");
+        java.nio.file.Files.writeString(file, r.out());
+        return file.toString();
+    }
+
+    @Test
+    void faultsMergeRejectsMalformedFilesInOneLine() {
+        List<String> problems = new ArrayList<>();
+        List<Written> all = everyFile();
+        // A third of the corpus, every family in it: each file is bad JSON or JSON that is no shard.
+        for (int i = 0; i < all.size(); i += 3) {
+            Written w = all.get(i);
+            check("faults-merge", w, tdxemu("faults-merge", w.file().toString()), Optional.empty()).ifPresent(problems::add);
+        }
+        assertEquals("", String.join("\n", problems));
     }
 
     private static Optional<String> check(String command, Written w, Result r, Optional<MalformedInput> named) {

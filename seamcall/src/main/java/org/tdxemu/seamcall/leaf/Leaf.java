@@ -28,17 +28,25 @@ public enum Leaf {
     TDH_SYS_UPDATE(53, "TDH.SYS.UPDATE"),
     TDH_SYS_DISABLE(69, "TDH.SYS.DISABLE");
 
-    private static final Map<Integer, Leaf> BY_NUMBER =
-            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Leaf::number, Function.identity()));
+    /** Indexed by leaf number: every SEAMCALL looks its leaf up, so a map's boxing and probing would show. */
+    private static final Leaf[] BY_NUMBER = new Leaf[Arrays.stream(values()).mapToInt(Leaf::number).max().orElse(0) + 1];
     private static final Map<String, Leaf> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Leaf::architecturalName, Function.identity()));
 
+    static {
+        for (Leaf leaf : values()) {
+            BY_NUMBER[leaf.number] = leaf;
+        }
+    }
+
     private final int number;
     private final String architecturalName;
+    private final long rax;
 
     Leaf(int number, String architecturalName) {
         this.number = number;
         this.architecturalName = architecturalName;
+        this.rax = LeafSelector.encode(number, 0);
     }
 
     /** The leaf number, RAX bits 15:0. */
@@ -53,11 +61,11 @@ public enum Leaf {
 
     /** The RAX input that selects this leaf at version 0, as every init leaf is called. */
     public long rax() {
-        return LeafSelector.encode(number, 0);
+        return rax;
     }
 
     public static Optional<Leaf> ofNumber(int number) {
-        return Optional.ofNullable(BY_NUMBER.get(number));
+        return number >= 0 && number < BY_NUMBER.length ? Optional.ofNullable(BY_NUMBER[number]) : Optional.empty();
     }
 
     /** Looks a leaf up by its architectural name ({@code TDH.SYS.CONFIG}). */

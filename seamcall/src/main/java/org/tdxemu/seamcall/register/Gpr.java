@@ -9,11 +9,13 @@ public enum Gpr {
 
     private static final Gpr[] BY_NUMBER = values();
 
+    private final String lowerCaseName = name().toLowerCase(java.util.Locale.ROOT);
+
     public static Gpr ofNumber(int number) {
         return BY_NUMBER[number];
     }
 
     public String lowerCaseName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return lowerCaseName;
     }
 }
