@@ -196,7 +196,7 @@ public final class PageAllocator implements KernelAllocator {
         /** Whether {@code [start, end)} lies inside one free extent. */
         boolean holdsFree(long start, long end) {
             int i = extentAt(start);
-            return i >= 0 && end <= ends[i];
+            return i >= 0 && end <= end(i);
         }
 
         /** Marks {@code [start, end)}, which must lie inside one free extent, as used. */
@@ -687,7 +687,7 @@ public final class PageAllocator implements KernelAllocator {
         for (int z = 0; z < ownZoneCounts[node]; z++) {
             Zone zone = zonelists[node][z];
             for (int i = 0; i < zone.count; i++) {
-                free.add(new Range(zone.starts[i], zone.ends[i]));
+                free.add(new Range(zone.start(i), zone.end(i)));
             }
         }
         return free;

@@ -91,6 +91,38 @@ class PageAllocatorTest {
         assertEquals(8 * MIB, allocator.freeBytes());
     }
 
+    /**
+     * The free extents are kept with a gap in their arrays; a range taken from the middle moves the
+     * gap there, and what the optimal planner reads of free memory, and where it may take a range,
+     * must still be the memory that is free.
+     */
+    @Test
+    void freeRangesAndContigRangesAgreeWithFreeMemoryAfterATakeInTheMiddle() {
+        List<MemoryRegion> regions = new java.util.ArrayList<>();
+        for (int k = 0; k < 10; k++) {
+            regions.add(new MemoryRegion(4 * GIB + 2 * k * GIB, 5 * GIB + 2 * k * GIB, 0));
+        }
+        PageAllocator allocator = new PageAllocator(host(regions));
+        assertTrue(allocator.allocContigRange(6 * GIB + 256 * MIB, 1024));
+        List<Range> expected = new java.util.ArrayList<>();
+        for (int k = 0; k < 10; k++) {
+            if (k == 1) {
+                expected.add(new Range(6 * GIB, 6 * GIB + 256 * MIB));
+                expected.add(new Range(6 * GIB + 260 * MIB, 7 * GIB));
+            } else {
+                expected.add(new Range(4 * GIB + 2 * k * GIB, 5 * GIB + 2 * k * GIB));
+            }
+        }
+        assertEquals(expected, allocator.freeRanges(0));
+        assertFalse(allocator.allocContigRange(6 * GIB + 256 * MIB, 1), "taken already");
+        assertFalse(allocator.allocContigRange(21 * GIB - 4 * MIB, 2048), "runs past the last region's end");
+        assertTrue(allocator.allocContigRange(21 * GIB - 4 * MIB, 1024), "the last region's last 4 MiB");
+        assertTrue(allocator.allocContigRange(12 * GIB, 1024), "the first 4 MiB of region 4");
+        assertEquals(new Range(12 * GIB + 4 * MIB, 13 * GIB), allocator.freeRanges(0).get(5));
+        assertEquals(new Range(20 * GIB, 21 * GIB - 4 * MIB), allocator.freeRanges(0).get(9));
+        assertEquals(List.of(), allocator.freeRanges(1), "no memory on node 1");
+    }
+
     @Test
     void zeroPagesAreNeverHandedOut() {
         PageAllocator allocator = new PageAllocator(host(List.of(new MemoryRegion(MIB, GIB, 0))));
