@@ -5,6 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.tdxemu.kernel.layout.LayoutSpec;
 import org.tdxemu.kernel.layout.Layouts;
 import org.tdxemu.kernel.layout.RandomLayouts;
@@ -53,6 +57,9 @@ final class PlannersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
 
+    @Option(names = "--threads", paramLabel = "N", description = "layouts compared at once (default: one per core)")
+    Integer threads;
+
     @Option(names = "--svg", paramLabel = "OUT.svg", description = "also draw the layout's two plans, the kernel's "
             + "above the optimal one, over one address axis (one FILE, or --random 1)")
     Path svg;
@@ -61,6 +68,10 @@ final class PlannersCommand implements Callable<Integer> {
     public Integer call() {
         if (random != null && (random < 1 || random > MAX_RANDOM)) {
             throw new ScenarioException("--random: " + random + " is out of range: expected 1 to " + MAX_RANDOM);
+        }
+        if (threads != null && (threads < 1 || threads > FaultsCommand.MAX_THREADS)) {
+            throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to "
+                    + FaultsCommand.MAX_THREADS);
         }
         if (seed != null && random == null) {
             throw new ScenarioException("--seed: only with --random N (see `tdxemu help planners`)");
@@ -83,18 +94,37 @@ final class PlannersCommand implements Callable<Integer> {
             out.println(ComparisonReports.heading(nameWidth));
         }
         List<Comparison> comparisons = new ArrayList<>();
-        for (int i = 0; i < scenarios.size() + specs.size(); i++) {
-            Scenario scenario = i < scenarios.size() ? scenarios.get(i)
-                    : LayoutScenarios.of(Layouts.generate(specs.get(i - scenarios.size())));
-            Comparison comparison = Comparison.of(scenario);
-            comparisons.add(comparison);
-            if (svg != null) {
-                OutputFiles.write(svg, "--svg", picture(scenario, comparison));
+        ExecutorService pool = Executors.newFixedThreadPool(threads == null ? Runtime.getRuntime().availableProcessors()
+                : threads);
+        try {
+            List<Future<Compared>> futures = new ArrayList<>();
+            for (int i = 0; i < scenarios.size() + specs.size(); i++) {
+                int layout = i;
+                futures.add(pool.submit(() -> {
+                    Scenario scenario = layout < scenarios.size() ? scenarios.get(layout)
+                            : LayoutScenarios.of(Layouts.generate(specs.get(layout - scenarios.size())));
+                    return new Compared(scenario, Comparison.of(scenario));
+                }));
             }
-            if (!json) {
-                ComparisonReports.rows(comparison, nameWidth).forEach(out::println);
-                out.flush();
+            // In the layouts' order, each printed as soon as it and those before it are done.
+            for (Future<Compared> future : futures) {
+                Compared compared = future.get();
+                comparisons.add(compared.comparison());
+                if (svg != null) {
+                    OutputFiles.write(svg, "--svg", picture(compared.scenario(), compared.comparison()));
+                }
+                if (!json) {
+                    ComparisonReports.rows(compared.comparison(), nameWidth).forEach(out::println);
+                    out.flush();
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the comparison was interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a comparison failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         if (json) {
             out.println(ComparisonReports.json(comparisons).toString());
@@ -102,6 +132,10 @@ final class PlannersCommand implements Callable<Integer> {
             out.println(ComparisonReports.totals(comparisons));
         }
         return comparisons.stream().allMatch(PlannersCommand::optimalHolds) ? Tdxemu.OK : Tdxemu.EXPECTATION_FAILED;
+    }
+
+    /** One layout, compared. */
+    private record Compared(Scenario scenario, Comparison comparison) {
     }
 
     /** The kernel's plan above the optimal one, as one SVG file. */

@@ -168,6 +168,9 @@ class MalformedInputCommandLineTest {
         for (String random : List.of("0", "-1", "1000001", "x", "", "1e3", "99999999999")) {
             calls.add(new String[] {"planners", "--random", random});
         }
+        for (String threads : List.of("0", "-1", "1025", "x", "")) {
+            calls.add(new String[] {"planners", "small-v7", "--threads", threads});
+        }
         calls.add(new String[] {"planners", "--seed", "5"});
         calls.add(new String[] {"planners", "--random", "2", "--seed", "x"});
         calls.add(new String[] {"planners", "--random", "2", "--seed", ""});
@@ -201,6 +204,10 @@ class MalformedInputCommandLineTest {
         calls.add(new String[] {"faults-merge", firstOfTwo, shard("small-v7", "2/3")});
         calls.add(new String[] {"faults-merge", directory.resolve("no-such-shard.json").toString()});
         calls.add(new String[] {"faults-merge"});
+        calls.add(new String[] {"faults", "small-v7", "--shard", "1/2", "--html", directory.resolve("s.html").toString()});
+        calls.add(new String[] {"faults-merge", firstOfTwo, secondOfTwo, "--html",
+                directory.resolve("missing/m.html").toString()});
+        calls.add(new String[] {"faults-merge", firstOfTwo, secondOfTwo, "--html", directory.toString()});
         Path folder = directory.resolve("a-folder");
         calls.add(new String[] {"run", "small-v7", "--trace", directory.resolve("missing/t.jsonl").toString()});
         calls.add(new String[] {"run", "small-v7", "--trace", directory.toString()});

@@ -62,12 +62,15 @@ class PlannersCommandLineTest {
     void generatedLayoutsAreTheSameForTheSameSeedAndTheJsonCountsThem() throws Exception {
         Result once = tdxemu("planners", "--random", "3", "--seed", "7");
         assertEquals(once, tdxemu("planners", "--random", "3", "--seed", "7"));
+        assertEquals(once, tdxemu("planners", "--random", "3", "--seed", "7", "--threads", "1"),
+                "in order, however many threads");
+        assertEquals(once, tdxemu("planners", "--random", "3", "--seed", "7", "--threads", "3"));
         assertEquals(8, once.lines().size(), once.out());
-        assertEquals("539G-2n-4r-firmware-low  kernel   planned      3           3     2216180  accepted",
+        assertEquals("539G-2n-4r-none              kernel   planned      4           2     2212072  accepted",
                 once.lines().get(5));
         JsonNode json = new ObjectMapper().readTree(tdxemu("planners", "--random", "3", "--seed", "7", "--json").out());
         assertEquals(3, json.get("layouts").size());
-        assertEquals("2224G-3n-574r-none", json.get("layouts").get(0).get("name").asText());
+        assertEquals("2224G-3n-574r-sparse-random", json.get("layouts").get(0).get("name").asText());
         assertEquals("ENOSPC", json.get("layouts").get(0).get("kernel").get("errno").asText());
         assertEquals("accepted", json.get("layouts").get(0).get("optimal").get("module").asText());
         JsonNode totals = json.get("totals");
@@ -127,9 +130,9 @@ class PlannersCommandLineTest {
         Result drawn = tdxemu("planners", "--random", "1", "--seed", "7", "--svg", svg.toString());
         assertEquals(0, drawn.status(), drawn.err());
         Elements panels = Jsoup.parse(Files.readString(svg), "", Parser.xmlParser()).select("svg > g.panel");
-        assertEquals(List.of("2224G-3n-574r-none, the kernel's planner: cannot plan: ENOSPC (-28)"),
+        assertEquals(List.of("2224G-3n-574r-sparse-random, the kernel's planner: cannot plan: ENOSPC (-28)"),
                 List.of(panels.get(0).child(0).text()));
-        assertTrue(panels.get(1).child(0).text().startsWith("2224G-3n-574r-none, the optimal planner: "),
+        assertTrue(panels.get(1).child(0).text().startsWith("2224G-3n-574r-sparse-random, the optimal planner: "),
                 panels.get(1).child(0).text());
     }
 
