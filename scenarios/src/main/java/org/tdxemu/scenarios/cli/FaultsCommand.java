@@ -41,9 +41,6 @@ import picocli.CommandLine.TypeConversionException;
                 "1:one or more violations", "2:bad input"})
 final class FaultsCommand implements Callable<Integer> {
 
-    /** More runs at once than this only fight over memory; nobody has that many cores for one campaign. */
-    static final int MAX_THREADS = 1024;
-
     /** The system property the ./tdxemu launcher sets to true when standard error is a terminal ({@code [ -t 2 ]}). */
     private static final String STDERR_IS_TERMINAL = "tdxemu.stderrIsTerminal";
 
@@ -96,9 +93,7 @@ final class FaultsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
-            throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to " + MAX_THREADS);
-        }
+        int threadCount = Threads.count(threads);
         if (html != null) {
             if (shard != null) {
                 throw new ScenarioException("--html: draws the whole campaign, not shard " + shard
@@ -113,7 +108,7 @@ final class FaultsCommand implements Callable<Integer> {
             CampaignResult result;
             try (CampaignProgress progress = stderrIsTerminal.getAsBoolean()
                     ? new CampaignProgressBar(err) : CampaignProgress.SILENT) {
-                result = campaign.run(threads == null ? Runtime.getRuntime().availableProcessors() : threads, progress,
+                result = campaign.run(threadCount, progress,
                         shard == null ? Shard.WHOLE : shard);
             }
             if (html != null) {

@@ -69,10 +69,7 @@ final class PlannersCommand implements Callable<Integer> {
         if (random != null && (random < 1 || random > MAX_RANDOM)) {
             throw new ScenarioException("--random: " + random + " is out of range: expected 1 to " + MAX_RANDOM);
         }
-        if (threads != null && (threads < 1 || threads > FaultsCommand.MAX_THREADS)) {
-            throw new ScenarioException("--threads: " + threads + " is out of range: expected 1 to "
-                    + FaultsCommand.MAX_THREADS);
-        }
+        int threadCount = Threads.count(threads);
         if (seed != null && random == null) {
             throw new ScenarioException("--seed: only with --random N (see `tdxemu help planners`)");
         }
@@ -94,8 +91,7 @@ final class PlannersCommand implements Callable<Integer> {
             out.println(ComparisonReports.heading(nameWidth));
         }
         List<Comparison> comparisons = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads == null ? Runtime.getRuntime().availableProcessors()
-                : threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threadCount);
         try {
             List<Future<Compared>> futures = new ArrayList<>();
             for (int i = 0; i < scenarios.size() + specs.size(); i++) {
