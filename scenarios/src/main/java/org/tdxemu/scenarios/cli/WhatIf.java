@@ -3,7 +3,6 @@ package org.tdxemu.scenarios.cli;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.tdxemu.emulator.module.ModuleVersion;
