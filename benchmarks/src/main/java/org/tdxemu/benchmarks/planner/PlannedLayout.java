@@ -8,6 +8,7 @@ import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.init.PlannerSetup;
 import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.Tdmr;
+import org.tdxemu.kernel.planner.TdmrPlan;
 import org.tdxemu.kernel.planner.TdmrPlanner;
 
 /**
@@ -66,12 +67,15 @@ final class PlannedLayout {
     }
 
     private PlanResult free(PlanResult construction) {
-        if (construction instanceof PlanResult.Planned built) {
-            for (Tdmr tdmr : built.plan().tdmrs()) {
-                setup.allocator().freeContigRange(tdmr.pamtChunk().start(), tdmr.pamtChunk().size() >>> Page.SHIFT);
-            }
+        return freePamts(construction, setup.allocator());
+    }
+
+    /** Gives {@code plan}'s PAMT chunks back to {@code allocator}, as the kernel's error path does; returns {@code plan}. */
+    static PlanResult freePamts(PlanResult plan, ContigAllocator allocator) {
+        for (Tdmr tdmr : plan.tdmrPlan().map(TdmrPlan::tdmrs).orElse(List.of())) {
+            allocator.freeContigRange(tdmr.pamtChunk().start(), tdmr.pamtChunk().size() >>> Page.SHIFT);
         }
-        return construction;
+        return plan;
     }
 
     /** The planner's PAMT allocations, in its order, then the frees that undo them; returns the last address. */

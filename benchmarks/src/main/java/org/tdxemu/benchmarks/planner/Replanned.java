@@ -1,14 +1,10 @@
 package org.tdxemu.benchmarks.planner;
 
-import java.util.List;
 import org.tdxemu.kernel.Profile;
-import org.tdxemu.kernel.host.Page;
 import org.tdxemu.kernel.init.PlannerSetup;
 import org.tdxemu.kernel.log.KernelLog;
 import org.tdxemu.kernel.planner.PlanResult;
 import org.tdxemu.kernel.planner.PlannerKind;
-import org.tdxemu.kernel.planner.Tdmr;
-import org.tdxemu.kernel.planner.TdmrPlan;
 
 /**
  * A layout planned again and again by the optimal planner from the kernel's state just before
@@ -38,11 +34,7 @@ final class Replanned {
     }
 
     PlanResult planAndFree() {
-        PlanResult plan = PlannerKind.OPTIMAL.construct(setup.memlist(), setup.holeSource(), setup.limits(),
-                setup.rules(), setup.allocator(), new KernelLog(Profile.MAINLINE));
-        for (Tdmr tdmr : plan.tdmrPlan().map(TdmrPlan::tdmrs).orElse(List.of())) {
-            setup.allocator().freeContigRange(tdmr.pamtChunk().start(), tdmr.pamtChunk().size() >>> Page.SHIFT);
-        }
-        return plan;
+        return PlannedLayout.freePamts(PlannerKind.OPTIMAL.construct(setup.memlist(), setup.holeSource(),
+                setup.limits(), setup.rules(), setup.allocator(), new KernelLog(Profile.MAINLINE)), setup.allocator());
     }
 }
